@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace ctsw::cli {
+
+// Exit codes shared by every command.
+enum ExitCode { kOk = 0, kBadInput = 1, kInternalError = 2 };
+
+int runInfo(const std::vector<std::string>& args);
+int runConvert(const std::vector<std::string>& args);
+
+}  // namespace ctsw::cli

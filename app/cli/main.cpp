@@ -1,0 +1,67 @@
+// `cosingan`: the headless command-line tool. Composition only; the work is in core/.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "Args.h"
+#include "Commands.h"
+#include "io/IoError.h"
+
+namespace {
+
+const char* kUsage =
+    "cosingan - CT Synthesis Workbench command-line tool\n"
+    "\n"
+    "Usage:\n"
+    "  cosingan info PATH [--json]\n"
+    "      Describe a DICOM folder or file, a NIfTI volume, or a 2D image (PNG, JPEG, NPY):\n"
+    "      series, slices, size, spacing, origin, direction, HU range and warnings.\n"
+    "      --json prints one JSON object with a \"series\" array and a \"skipped\" array.\n"
+    "  cosingan convert INPUT OUTPUT [--series ID] [--slice K] [--window NAME|W/L] [--orient O]\n"
+    "                   [--mask MAPPING [--reference IMAGE]]\n"
+    "      Convert a DICOM folder, NIfTI or 2D image to NIfTI (.nii, .nii.gz) or PNG (.png),\n"
+    "      chosen by OUTPUT's extension. --series picks one series (id or UID from `info`),\n"
+    "      --slice K writes slice K only (PNG always needs one slice). PNG images are windowed\n"
+    "      to 8 bit with --window (lung W1500/L-600 by default; mediastinum, bone, or W/L).\n"
+    "      --mask MAPPING reads INPUT as a mask and maps its values to the product's labels\n"
+    "      (0 background, 1 lung, 2 infection). MAPPING is one of identity, lung-left-right,\n"
+    "      binary-lung, binary-infection, ggo-consolidation, or a table such as 0:0,1:1,2:1.\n"
+    "      --reference IMAGE checks that the mask has the size of that image.\n"
+    "      --orient none|flip-x|flip-y|rot90|rot180|rot270 turns a 2D image or mask (clockwise)\n"
+    "      into radiological display: COVID-19-CT-Seg slices need flip-y, MedSeg JPEGs rot90.\n"
+    "\n"
+    "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? ctsw::cli::kBadInput : ctsw::cli::kOk;
+    }
+    const std::string command = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    for (const auto& a : rest)
+        if (a == "--help" || a == "-h") { std::fputs(kUsage, stdout); return ctsw::cli::kOk; }
+    try {
+        if (command == "info") return ctsw::cli::runInfo(rest);
+        if (command == "convert") return ctsw::cli::runConvert(rest);
+        std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+        return ctsw::cli::kBadInput;
+    } catch (const ctsw::cli::UsageError& e) {
+        std::fprintf(stderr, "cosingan %s: %s (see cosingan --help)\n", command.c_str(), e.what());
+        return ctsw::cli::kBadInput;
+    } catch (const ctsw::IoError& e) {
+        std::fprintf(stderr, "cosingan %s: %s\n", command.c_str(), e.what());
+        return ctsw::cli::kBadInput;
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "cosingan %s: %s\n", command.c_str(), e.what());
+        return ctsw::cli::kBadInput;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cosingan %s: internal error: %s\n", command.c_str(), e.what());
+        return ctsw::cli::kInternalError;
+    }
+}

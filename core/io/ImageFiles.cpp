@@ -1,0 +1,316 @@
+#include "io/ImageFiles.h"
+
+#include <itkImage.h>
+#include <itkImageFileReader.h>
+#include <itkImageFileWriter.h>
+#include <itkJPEGImageIO.h>
+#include <itkNiftiImageIO.h>
+#include <itkPNGImageIO.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <unistd.h>
+
+#include "io/IoError.h"
+#include "io/Npy.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Writes through a temporary name in the same folder, then renames: readers never see half a file.
+template <typename WriteFn>
+void writeAtomically(const std::string& path, const std::string& extension, WriteFn&& write) {
+    fs::path target(path);
+    fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw IoError(path, "folder " + dir.string() + " does not exist");
+    fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + extension);
+    try {
+        write(tmp.string());
+    } catch (const itk::ExceptionObject& e) {
+        fs::remove(tmp, ec);
+        throw IoError(path, std::string("cannot write (disk full or no permission?): ") + e.GetDescription());
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw IoError(path, "cannot replace the file: " + ec.message());
+    }
+}
+
+std::string niftiExtension(const std::string& path) { return endsWith(lower(path), ".nii.gz") ? ".nii.gz" : ".nii"; }
+
+template <typename Pixel>
+typename itk::Image<Pixel, 3>::Pointer toItk(const Geometry& g, const Pixel* data) {
+    using Image = itk::Image<Pixel, 3>;
+    auto image = Image::New();
+    typename Image::RegionType region;
+    typename Image::SizeType size;
+    for (int i = 0; i < 3; ++i) size[i] = static_cast<itk::SizeValueType>(g.size[i]);
+    region.SetSize(size);
+    image->SetRegions(region);
+    typename Image::SpacingType spacing;
+    typename Image::PointType origin;
+    typename Image::DirectionType direction;
+    for (int i = 0; i < 3; ++i) { spacing[i] = g.spacing[i]; origin[i] = g.origin[i]; }
+    for (int r = 0; r < 3; ++r) for (int c = 0; c < 3; ++c) direction[r][c] = g.direction[r * 3 + c];
+    image->SetSpacing(spacing);
+    image->SetOrigin(origin);
+    image->SetDirection(direction);
+    image->Allocate();
+    std::copy(data, data + g.voxelCount(), image->GetBufferPointer());
+    return image;
+}
+
+template <typename Pixel>
+void writeNiftiImage(const Geometry& g, const Pixel* data, const std::string& path) {
+    if (!isNiftiPath(path)) throw IoError(path, "not a NIfTI file name (.nii or .nii.gz)");
+    auto image = toItk<Pixel>(g, data);
+    writeAtomically(path, niftiExtension(path), [&](const std::string& tmp) {
+        auto writer = itk::ImageFileWriter<itk::Image<Pixel, 3>>::New();
+        writer->SetImageIO(itk::NiftiImageIO::New());
+        writer->SetFileName(tmp);
+        writer->SetInput(image);
+        writer->SetUseCompression(endsWith(lower(path), ".gz"));
+        writer->Update();
+    });
+}
+
+using FloatImage3 = itk::Image<float, 3>;
+
+FloatImage3::Pointer readNiftiItk(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) throw IoError(path, "no such file");
+    auto io = itk::NiftiImageIO::New();
+    if (!io->CanReadFile(path.c_str())) throw IoError(path, "not a readable NIfTI file");
+    try {
+        io->SetFileName(path);
+        io->ReadImageInformation();
+    } catch (const itk::ExceptionObject& e) {
+        throw IoError(path, std::string("bad NIfTI header: ") + e.GetDescription());
+    }
+    const unsigned dims = io->GetNumberOfDimensions();
+    for (unsigned d = 3; d < dims; ++d)
+        if (io->GetDimensions(d) > 1)
+            throw IoError(path, std::to_string(dims) + "D NIfTI with " + std::to_string(io->GetDimensions(d)) +
+                                    " volumes along dimension " + std::to_string(d + 1) + ": a single 3D volume is expected");
+    if (io->GetNumberOfComponents() != 1)
+        throw IoError(path, "NIfTI with " + std::to_string(io->GetNumberOfComponents()) + " components per voxel: a scalar volume is expected");
+    auto reader = itk::ImageFileReader<FloatImage3>::New();
+    reader->SetImageIO(io);
+    reader->SetFileName(path);
+    try {
+        reader->Update();
+    } catch (const itk::ExceptionObject& e) {
+        throw IoError(path, std::string("cannot read NIfTI data (truncated?): ") + e.GetDescription());
+    }
+    return reader->GetOutput();
+}
+
+CtVolume fromItk(const FloatImage3* image) {
+    Geometry g;
+    auto size = image->GetLargestPossibleRegion().GetSize();
+    for (int i = 0; i < 3; ++i) {
+        g.size[i] = static_cast<int>(size[i]);
+        g.spacing[i] = image->GetSpacing()[i];
+        g.origin[i] = image->GetOrigin()[i];
+    }
+    for (int r = 0; r < 3; ++r) for (int c = 0; c < 3; ++c) g.direction[r * 3 + c] = image->GetDirection()[r][c];
+    CtVolume v(g);
+    std::copy(image->GetBufferPointer(), image->GetBufferPointer() + g.voxelCount(), v.voxels().begin());
+    return v;
+}
+
+std::vector<int> toIntegers(const std::vector<float>& values, const std::string& path) {
+    std::vector<int> out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        float v = values[i];
+        if (!(std::fabs(v - std::round(v)) < 1e-3f)) throw IoError(path, "mask holds a non-integer value " + std::to_string(v) + ": not a label image");
+        out[i] = static_cast<int>(std::lround(v));
+    }
+    return out;
+}
+
+template <typename Pixel>
+void writePng2D(const Slice<Pixel>& s, const std::string& path) {
+    using Image = itk::Image<Pixel, 2>;
+    auto image = Image::New();
+    typename Image::RegionType region;
+    typename Image::SizeType size;
+    size[0] = static_cast<itk::SizeValueType>(s.width());
+    size[1] = static_cast<itk::SizeValueType>(s.height());
+    region.SetSize(size);
+    image->SetRegions(region);
+    image->Allocate();
+    std::copy(s.pixels().begin(), s.pixels().end(), image->GetBufferPointer());
+    writeAtomically(path, ".png", [&](const std::string& tmp) {
+        auto writer = itk::ImageFileWriter<Image>::New();
+        writer->SetImageIO(itk::PNGImageIO::New());
+        writer->SetFileName(tmp);
+        writer->SetInput(image);
+        writer->Update();
+    });
+}
+
+}  // namespace
+
+bool isNiftiPath(const std::string& path) {
+    std::string l = lower(path);
+    return endsWith(l, ".nii") || endsWith(l, ".nii.gz");
+}
+
+FileKind fileKindOf(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return FileKind::DicomFolder;
+    std::string l = lower(path);
+    if (isNiftiPath(l)) return FileKind::Nifti;
+    if (endsWith(l, ".png")) return FileKind::Png;
+    if (endsWith(l, ".jpg") || endsWith(l, ".jpeg")) return FileKind::Jpeg;
+    if (endsWith(l, ".npy")) return FileKind::Npy;
+    if (endsWith(l, ".dcm") || endsWith(l, ".ima")) return FileKind::DicomFile;
+    return FileKind::Unknown;
+}
+
+CtVolume readNifti(const std::string& path) {
+    return toDisplayOrientation(fromItk(readNiftiItk(path).GetPointer()));
+}
+
+void writeNifti(const CtVolume& volume, const std::string& path) {
+    const auto& v = volume.voxels();
+    bool integral = std::all_of(v.begin(), v.end(), [](float x) {
+        return x == std::round(x) && x >= std::numeric_limits<std::int16_t>::min() && x <= std::numeric_limits<std::int16_t>::max();
+    });
+    if (integral) {
+        std::vector<std::int16_t> asInt(v.begin(), v.end());
+        writeNiftiImage<std::int16_t>(volume.geometry(), asInt.data(), path);
+    } else {
+        writeNiftiImage<float>(volume.geometry(), v.data(), path);
+    }
+}
+
+void writeNiftiLabels(const LabelVolume& labels, const std::string& path) {
+    writeNiftiImage<std::uint8_t>(labels.geometry(), labels.voxels().data(), path);
+}
+
+LabelVolume readNiftiLabels(const std::string& path, const LabelMapping& mapping) {
+    CtVolume raw = readNifti(path);
+    LabelVolume labels(raw.geometry());
+    try {
+        labels.voxels() = mapping.apply(toIntegers(raw.voxels(), path));
+    } catch (const IoError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw IoError(path, e.what());
+    }
+    return labels;
+}
+
+RawImage2D readImage2D(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) throw IoError(path, "no such file");
+    RawImage2D out;
+    FileKind kind = fileKindOf(path);
+    if (kind == FileKind::Npy) {
+        NpyArray a = readNpy(path);
+        if (a.shape.size() != 2) throw IoError(path, "NPY array has " + std::to_string(a.shape.size()) + " dimensions: a 2D slice is expected");
+        // The buffer is read x-fastest in both orders: C order (rows, columns) and Fortran order
+        // (columns, rows) as COVID-19-CT-Seg's slices, which then appear as radiologists expect.
+        const int width = static_cast<int>(a.fortranOrder ? a.shape[0] : a.shape[1]);
+        const int height = static_cast<int>(a.fortranOrder ? a.shape[1] : a.shape[0]);
+        out.values = Slice<float>(width, height);
+        std::transform(a.values.begin(), a.values.end(), out.values.pixels().begin(), [](double d) { return static_cast<float>(d); });
+        out.bitsPerSample = std::atoi(a.dtype.c_str() + 2) * 8;
+        out.description = "NPY " + a.dtype + (a.fortranOrder ? " Fortran order" : " C order");
+        return out;
+    }
+    itk::ImageIOBase::Pointer io;
+    if (kind == FileKind::Png) {
+        auto png = itk::PNGImageIO::New();
+        png->SetExpandRGBPalette(false);  // masks are palette PNGs: keep the indices
+        io = png;
+    } else if (kind == FileKind::Jpeg) {
+        io = itk::JPEGImageIO::New();
+    } else {
+        throw IoError(path, "not a 2D image file (.png, .jpg, .jpeg or .npy expected)");
+    }
+    if (!io->CanReadFile(path.c_str())) throw IoError(path, "not a valid " + std::string(kind == FileKind::Png ? "PNG" : "JPEG") + " file");
+    using Image2 = itk::Image<float, 2>;
+    auto reader = itk::ImageFileReader<Image2>::New();
+    reader->SetImageIO(io);
+    reader->SetFileName(path);
+    try {
+        reader->Update();
+    } catch (const itk::ExceptionObject& e) {
+        throw IoError(path, std::string("cannot decode image (truncated or corrupt?): ") + e.GetDescription());
+    }
+    auto* image = reader->GetOutput();
+    auto size = image->GetLargestPossibleRegion().GetSize();
+    out.values = Slice<float>(static_cast<int>(size[0]), static_cast<int>(size[1]));
+    std::copy(image->GetBufferPointer(), image->GetBufferPointer() + out.values.pixels().size(), out.values.pixels().begin());
+    out.bitsPerSample = static_cast<int>(io->GetComponentSize() * 8);
+    out.palette = kind == FileKind::Png && io->GetIsReadAsScalarPlusPalette();
+    out.description = std::string(kind == FileKind::Png ? "PNG" : "JPEG") + " " + std::to_string(out.bitsPerSample) + "-bit" +
+                      (io->GetNumberOfComponents() > 1 ? " colour (converted to grey)" : (out.palette ? " palette" : " grey"));
+    return out;
+}
+
+CtSlice readSliceImage(const std::string& path) {
+    if (fileKindOf(path) == FileKind::Nifti) {
+        CtVolume v = readNifti(path);
+        if (v.depth() != 1) throw IoError(path, "NIfTI holds " + std::to_string(v.depth()) + " slices: choose one");
+        return extractSlice(v, 0);
+    }
+    return readImage2D(path).values;
+}
+
+LabelSlice readMaskSlice(const std::string& path, const LabelMapping& mapping, int expectWidth, int expectHeight, Orientation2D orientation) {
+    LabelSlice mask;
+    if (fileKindOf(path) == FileKind::Nifti) {
+        LabelVolume v = readNiftiLabels(path, mapping);
+        if (v.depth() != 1) throw IoError(path, "mask NIfTI holds " + std::to_string(v.depth()) + " slices; a single slice is expected");
+        mask = extractSlice(v, 0);
+    } else {
+        RawImage2D raw = readImage2D(path);
+        mask = LabelSlice(raw.values.width(), raw.values.height());
+        try {
+            mask.pixels() = mapping.apply(toIntegers(raw.values.pixels(), path));
+        } catch (const IoError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw IoError(path, e.what());
+        }
+    }
+    mask = reorient(mask, orientation);
+    if (expectWidth > 0 && (mask.width() != expectWidth || mask.height() != expectHeight))
+        throw IoError(path, "mask is " + std::to_string(mask.width()) + "x" + std::to_string(mask.height()) + " but the image is " +
+                                std::to_string(expectWidth) + "x" + std::to_string(expectHeight));
+    return mask;
+}
+
+void writePngWindowed(const CtSlice& slice, const WindowLevel& window, const std::string& path) {
+    Slice<std::uint8_t> bytes(slice.width(), slice.height());
+    windowToBytes(slice.pixels().data(), slice.pixels().size(), window, bytes.pixels().data());
+    writePng8(bytes, path);
+}
+
+void writePngLabels(const LabelSlice& labels, const std::string& path) { writePng8(labels, path); }
+
+void writePng8(const Slice<std::uint8_t>& pixels, const std::string& path) { writePng2D(pixels, path); }
+
+}  // namespace ctsw

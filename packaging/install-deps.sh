@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, with apt, exactly the Debian 12 packages the workbench needs that are not yet installed.
+# Idempotent: a second run installs nothing. Used by both README commands and by .ci/run.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  cmake ninja-build g++ ccache pkg-config
+  # Qt6 widgets, OpenGL widgets, translations
+  qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  # LibTorch (CPU) and the OpenMP OpenBLAS it needs to be fast (5-8x slower without)
+  libtorch-dev libopenblas0-openmp
+  # rendering, medical formats, plotting
+  libvtk9-dev libdcmtk-dev libinsighttoolkit5-dev libgdcm-tools
+  libqcustomplot-dev libqcustomplot2.1-qt6
+  # GUI tests and screenshots; an independent NIfTI reader for tests
+  xvfb xauth imagemagick python3-nibabel python3-numpy
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
