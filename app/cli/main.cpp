@@ -31,6 +31,22 @@ const char* kUsage =
     "      --reference IMAGE checks that the mask has the size of that image.\n"
     "      --orient none|flip-x|flip-y|rot90|rot180|rot270 turns a 2D image or mask (clockwise)\n"
     "      into radiological display: COVID-19-CT-Seg slices need flip-y, MedSeg JPEGs rot90.\n"
+    "  cosingan train --image IMG --mask MASK --out MODEL_DIR [--preset fast|paper|smoke] [--config JSON]\n"
+    "                 [--seed S] [--slice K] [--series ID] [--mapping M] [--orient O] [--events jsonl]\n"
+    "                 [--device auto|cpu|cuda] [--threads N]\n"
+    "  cosingan train --resume --out MODEL_DIR [--events jsonl] [--device D] [--threads N]\n"
+    "      Learn CoSinGAN from one slice and its mask (0 background, 1 lung, 2 infection; other\n"
+    "      encodings through --mapping as in convert). IMG may be a DICOM folder or NIfTI with\n"
+    "      --slice K. Presets: fast (about 20 min on 2 CPU cores, top scale 256), paper (the\n"
+    "      paper's schedule, 9 scales to 512: a GPU job), smoke (seconds). --config overrides any\n"
+    "      value (docs/cosingan.md lists the keys). --events jsonl prints one JSON event per line.\n"
+    "      SIGINT/SIGTERM stop after the current iteration with a checkpoint; --resume continues.\n"
+    "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR) --out DIR [--count N]\n"
+    "                      [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
+    "                      [--mapping M] [--device D] [--threads N] [--overwrite]\n"
+    "      Synthesize N slices per mask: images/ and masks/ (PNG), nifti/ (HU and labels), and\n"
+    "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
+    "      turns on test-time dropout; --model2 fuses two models (alpha uniform in [0, 1] or --alpha).\n"
     "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
 
@@ -47,8 +63,12 @@ int main(int argc, char** argv) {
     for (const auto& a : rest)
         if (a == "--help" || a == "-h") { std::fputs(kUsage, stdout); return ctsw::cli::kOk; }
     try {
+#ifndef CTSW_ENGINE_ONLY
         if (command == "info") return ctsw::cli::runInfo(rest);
         if (command == "convert") return ctsw::cli::runConvert(rest);
+#endif
+        if (command == "train") return ctsw::cli::runTrain(rest);
+        if (command == "synthesize") return ctsw::cli::runSynthesize(rest);
         std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
         return ctsw::cli::kBadInput;
     } catch (const ctsw::cli::UsageError& e) {

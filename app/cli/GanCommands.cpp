@@ -1,0 +1,301 @@
+// `cosingan train` and `cosingan synthesize`.
+#include <atomic>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <unistd.h>
+
+#include "Args.h"
+#include "Commands.h"
+#include "SliceFiles.h"
+#include "gan/Engine.h"
+#include "io/IoError.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void onStopSignal(int) { g_stop.store(true); }
+
+std::string fmtSeconds(double s) {
+    char b[32];
+    if (s < 0 || !std::isfinite(s)) return "?";
+    const long t = static_cast<long>(s + 0.5);
+    std::snprintf(b, sizeof b, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+    return b;
+}
+
+// Human-readable progress on stderr when no event stream was asked for.
+void printEvent(const Json& e) {
+    static auto last = std::chrono::steady_clock::time_point{};
+    const std::string type = e.stringOr("type", "");
+    if (type == "progress") {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last < std::chrono::seconds(2)) return;
+        last = now;
+        if (e.stringOr("phase", "") == "feature-unet") {
+            std::fprintf(stderr, "feature U-Net %d/%d  loss %.4f\n", e.at("iteration").asInt(), e.at("iterations_total").asInt(), e.numberOr("unet_segmentation_loss", 0));
+            return;
+        }
+        std::fprintf(stderr, "scale %d/%d (%dpx) stage %d  it %d/%d  D %.3f  G adv %.3f  WPPL %.4f  1-MSSSIM %.4f  UNet %.4f  %.1f it/s  ETA %s\n",
+                     e.at("scale").asInt() + 1, e.at("scales").asInt(), e.at("size").asInt(), e.at("stage").asInt(), e.at("iteration").asInt(),
+                     e.at("iterations").asInt(), e.numberOr("loss_d", 0), e.numberOr("loss_g_adv", 0), e.numberOr("loss_wppl", 0), e.numberOr("loss_msssim", 0),
+                     e.numberOr("loss_unet", 0), e.numberOr("iterations_per_second", 0), fmtSeconds(e.numberOr("eta_seconds", -1)).c_str());
+    } else if (type == "started") {
+        std::fprintf(stderr, "training %s on %s (preset %s)%s\n", e.stringOr("model", "").c_str(), e.stringOr("device", "").c_str(), e.stringOr("preset", "").c_str(),
+                     e.boolOr("resumed", false) ? ", resumed" : "");
+    } else if (type == "notice") {
+        std::fprintf(stderr, "note: %s\n", e.stringOr("message", "").c_str());
+    } else if (type == "checkpoint") {
+        // quiet: stage ends are visible in the progress lines
+    } else if (type == "failed") {
+        std::fprintf(stderr, "training failed: %s\n%s%s", e.stringOr("reason", "").c_str(), e.contains("hint") ? "hint: " : "",
+                     e.contains("hint") ? (e.stringOr("hint", "") + "\n").c_str() : "");
+    } else if (type == "stopped") {
+        std::fprintf(stderr, "stopped at scale %d stage %d iteration %d; resume with --resume\n", e.at("scale").asInt() + 1, e.at("stage").asInt(), e.at("iteration").asInt());
+    } else if (type == "finished") {
+        std::fprintf(stderr, "finished: %s\n", e.stringOr("path", "").c_str());
+    }
+}
+
+}  // namespace
+
+int runTrain(const std::vector<std::string>& argv) {
+    Args args(argv, {"image", "mask", "out", "preset", "config", "events", "seed", "device", "threads", "series", "slice", "mapping", "orient"},
+              {"resume"});
+    if (!args.has("out")) throw UsageError("train needs --out MODEL_DIR");
+    const std::string out = args.value("out");
+    const bool resume = args.flag("resume");
+    const std::string events = args.value("events");
+    if (!events.empty() && events != "jsonl") throw UsageError("--events takes jsonl");
+
+    gan::TrainOptions options;
+    options.modelDir = out;
+    options.resume = resume;
+    options.device = args.value("device", "auto");
+    options.threads = args.intValue("threads", 0);
+    gan::TrainingPair pair;
+    if (!resume) {
+        if (!args.has("image") || !args.has("mask")) throw UsageError("train needs --image IMG and --mask MASK (or --resume)");
+        options.config = gan::GanConfig::fromPreset(args.value("preset", "fast"));
+        if (args.has("config")) {
+            try {
+                options.config.applyJson(readJsonFile(args.value("config")));
+            } catch (const std::exception& e) {
+                throw IoError(args.value("config"), e.what());
+            }
+        }
+        if (args.has("seed")) options.config.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
+        options.config.validate();
+        const int k = args.intValue("slice", -1);
+        InputSlice img = readInputSlice(args.value("image"), args.value("series"), k, args.value("orient"));
+        LabelSlice mask = readInputMask(args.value("mask"), args.value("mapping", "identity"), k, args.value("orient"), img.values.width(), img.values.height());
+        try {
+            pair = gan::prepareTrainingPair(img.values, img.valuesAreHu, mask, options.config.topSize(), options.config.huLow, options.config.huHigh);
+        } catch (const std::invalid_argument& e) {
+            throw IoError(args.value("mask"), e.what());
+        }
+        pair.provenance = img.provenance;
+        pair.provenance.set("mask", fs::absolute(args.value("mask")).string());
+        pair.provenance.set("mask_mapping", args.value("mapping", "identity"));
+        const LabelCounts counts = countLabels(mask.pixels());
+        pair.provenance.set("mask_pixels", Json::arrayOf(counts.perLabel));
+    } else if (args.has("preset") || args.has("config") || args.has("seed")) {
+        std::fprintf(stderr, "note: --resume continues with the configuration stored in %s/config.json; --preset, --config and --seed are ignored\n", out.c_str());
+    }
+
+    const bool jsonl = events == "jsonl";
+    options.onEvent = [jsonl](const Json& e) {
+        if (jsonl) {
+            std::fputs((e.dump() + "\n").c_str(), stdout);
+            std::fflush(stdout);
+        } else {
+            printEvent(e);
+        }
+    };
+    g_stop = false;
+    options.stopRequested = &g_stop;
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+
+    gan::TrainOutcome outcome;
+    try {
+        outcome = gan::train(pair, options);
+    } catch (const std::invalid_argument& e) {
+        throw IoError(out, e.what());
+    } catch (const std::runtime_error& e) {
+        // Model-folder problems (truncated weights, foreign config) are bad input, named by the message.
+        const std::string what = e.what();
+        if (what.find(out) != std::string::npos) {
+            if (jsonl) {
+                Json f = Json::object();
+                f.set("type", "failed");
+                f.set("reason", what);
+                std::fputs((f.dump() + "\n").c_str(), stdout);
+            }
+            std::fprintf(stderr, "cosingan train: %s\n", what.c_str());
+            return kBadInput;
+        }
+        throw;
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    return outcome == gan::TrainOutcome::Failed ? kInternalError : kOk;
+}
+
+int runSynthesize(const std::vector<std::string>& argv) {
+    Args args(argv, {"model", "model2", "mask", "masks", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha"},
+              {"no-rc", "dropout", "fuse", "overwrite"});
+    if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
+    if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
+    if (args.has("mask") == args.has("masks")) throw UsageError("synthesize needs exactly one of --mask MASK or --masks DIR");
+    const bool fuse = args.flag("fuse") || args.has("model2");
+    if (fuse && !args.has("model2")) throw UsageError("--fuse needs --model2 MODEL_DIR");
+    const int count = args.intValue("count", 8);
+    if (count < 1) throw UsageError("--count must be at least 1");
+    const fs::path out = args.value("out");
+    if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out.string(), "already exists; choose another folder or pass --overwrite");
+
+    gan::setThreads(args.intValue("threads", 0));
+    std::unique_ptr<gan::Synthesizer> synth;
+    try {
+        synth = std::make_unique<gan::Synthesizer>(args.value("model"), args.value("device", "auto"), fuse ? args.value("model2") : std::string());
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
+        return kBadInput;
+    }
+
+    std::vector<std::string> maskFiles;
+    if (args.has("mask")) {
+        maskFiles.push_back(args.value("mask"));
+    } else {
+        const std::string dir = args.value("masks");
+        if (!fs::is_directory(dir)) throw IoError(dir, "no such folder");
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.is_regular_file() && isMaskFile(e.path().string())) maskFiles.push_back(e.path().string());
+        std::sort(maskFiles.begin(), maskFiles.end());
+        if (maskFiles.empty()) throw IoError(dir, "holds no mask files (.png, .npy, .nii, .nii.gz)");
+    }
+
+    gan::SynthesisOptions so;
+    so.count = count;
+    so.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
+    so.randomizedCondition = !args.flag("no-rc");
+    so.dropout = args.flag("dropout");
+    if (args.has("alpha")) {
+        try {
+            so.fusionAlpha = std::stod(args.value("alpha"));
+        } catch (...) {
+            throw UsageError("--alpha expects a number in [0, 1]");
+        }
+        if (*so.fusionAlpha < 0 || *so.fusionAlpha > 1) throw UsageError("--alpha expects a number in [0, 1]");
+    }
+
+    // Everything is written into a hidden sibling folder that is renamed at the end, so an
+    // interrupted or failed run leaves no partial dataset under the requested name.
+    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
+    fs::remove_all(partial);
+    fs::create_directories(partial / "images");
+    fs::create_directories(partial / "masks");
+    const bool nifti = canWriteNifti();
+    if (nifti) fs::create_directories(partial / "nifti");
+    const gan::GanConfig& cfg = synth->config();
+    const double spacing = 1.0;  // synthesized slices carry no patient geometry
+
+    Json samples = Json::array();
+    std::string csv = "image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout\n";
+    int index = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        for (const auto& maskPath : maskFiles) {
+            LabelSlice mask = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0);
+            auto results = synth->synthesize(mask, so);
+            for (auto& r : results) {
+                char base[64];
+                std::snprintf(base, sizeof base, "sample_%05d", index++);
+                const std::string ext = imageExtension();
+                Slice<std::uint8_t> bytes(r.image.width(), r.image.height());
+                Slice<float> hu(r.image.width(), r.image.height());
+                for (std::size_t i = 0; i < bytes.pixels().size(); ++i) {
+                    bytes.pixels()[i] = gan::unitToByte(r.image.pixels()[i]);
+                    hu.pixels()[i] = gan::unitToHu(r.image.pixels()[i], cfg.huLow, cfg.huHigh);
+                }
+                const std::string imageFile = std::string("images/") + base + ext;
+                const std::string maskFile = std::string("masks/") + base + ext;
+                writeImage8(bytes, (partial / imageFile).string());
+                writeImage8(r.labels, (partial / maskFile).string());
+                std::string imageNifti, maskNifti;
+                if (nifti) {
+                    imageNifti = std::string("nifti/") + base + "_image.nii.gz";
+                    maskNifti = std::string("nifti/") + base + "_mask.nii.gz";
+                    writeNiftiSlice(hu, spacing, (partial / imageNifti).string());
+                    writeNiftiMask(r.labels, spacing, (partial / maskNifti).string());
+                }
+                Json s = Json::object();
+                s.set("image", imageFile);
+                s.set("mask", maskFile);
+                if (nifti) {
+                    s.set("image_nifti", imageNifti);
+                    s.set("mask_nifti", maskNifti);
+                }
+                s.set("source_mask", fs::absolute(maskPath).string());
+                s.set("seed", static_cast<double>(r.seed));
+                s.set("alpha", r.alpha < 0 ? Json() : Json(r.alpha));
+                const LabelCounts c = countLabels(r.labels.pixels());
+                s.set("label_pixels", Json::arrayOf(c.perLabel));
+                samples.push(s);
+                csv += imageFile + "," + maskFile + "," + imageNifti + "," + maskNifti + "," + fs::absolute(maskPath).string() + "," + std::to_string(r.seed) + "," +
+                       (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (so.randomizedCondition ? "1" : "0") + "," + (so.dropout ? "1" : "0") + "\n";
+            }
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        Json manifest = Json::object();
+        manifest.set("format", "cosingan-dataset");
+        manifest.set("version", 1);
+        manifest.set("model", fs::absolute(args.value("model")).string());
+        if (fuse) manifest.set("model2", fs::absolute(args.value("model2")).string());
+        manifest.set("model_id", synth->modelId());
+        Json opts = Json::object();
+        opts.set("count_per_mask", count);
+        opts.set("seed", static_cast<double>(so.seed));
+        opts.set("randomized_condition", so.randomizedCondition);
+        opts.set("rc_magnitudes", Json::arrayOf(std::vector<double>{cfg.rcBackground, cfg.rcLung, cfg.rcInfection}));
+        opts.set("dropout", so.dropout);
+        opts.set("fusion", fuse);
+        opts.set("fusion_alpha", so.fusionAlpha ? Json(*so.fusionAlpha) : Json("uniform [0, 1] per sample"));
+        manifest.set("options", opts);
+        manifest.set("size", synth->topSize());
+        manifest.set("hu_window", Json::arrayOf(std::vector<double>{cfg.huLow, cfg.huHigh}));
+        manifest.set("labels", "0 background, 1 lung, 2 infection");
+        try {
+            manifest.set("training_slice", gan::readModelInfo(args.value("model")).json.at("provenance"));
+        } catch (const std::exception&) {
+        }
+        manifest.set("samples", samples);
+        {
+            std::ofstream mj(partial / "manifest.json");
+            mj << manifest.dump(2) << "\n";
+            std::ofstream mc(partial / "manifest.csv");
+            mc << csv;
+            if (!mj || !mc) throw IoError((partial / "manifest.json").string(), "cannot write (disk full?)");
+        }
+        if (fs::exists(out)) fs::remove_all(out);  // only reached with --overwrite
+        fs::rename(partial, out);
+        std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", index, out.c_str(), seconds, seconds / std::max(1, index));
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(partial, ec);
+        throw;
+    }
+    return kOk;
+}
+
+}  // namespace ctsw::cli

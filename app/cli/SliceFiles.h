@@ -1,0 +1,32 @@
+#pragma once
+// The CLI's reading and writing of single slices for train/synthesize. The full build reads every
+// format of core/io (DICOM with --slice, NIfTI, PNG, JPEG, NPY) and writes PNG and NIfTI; the
+// engine-only build (no ITK/DCMTK) reads NPY and writes PGM and NPY.
+#include <string>
+
+#include "image/Labels.h"
+#include "image/Volume.h"
+#include "json/Json.h"
+
+namespace ctsw::cli {
+
+struct InputSlice {
+    Slice<float> values;
+    bool valuesAreHu = true;
+    Json provenance = Json::object();
+};
+
+// sliceIndex < 0: the file must hold one slice (or, for a volume, the caller must give one).
+InputSlice readInputSlice(const std::string& path, const std::string& series, int sliceIndex, const std::string& orientation);
+LabelSlice readInputMask(const std::string& path, const std::string& mapping, int sliceIndex, const std::string& orientation, int expectWidth,
+                         int expectHeight);
+
+// Extensions the writers use in this build: ".png" or ".pgm".
+std::string imageExtension();
+bool canWriteNifti();
+void writeImage8(const Slice<std::uint8_t>& pixels, const std::string& path);
+void writeNiftiSlice(const Slice<float>& hu, double spacing, const std::string& path);
+void writeNiftiMask(const LabelSlice& labels, double spacing, const std::string& path);
+bool isMaskFile(const std::string& path);  // by extension, for --masks DIR
+
+}  // namespace ctsw::cli

@@ -1,0 +1,77 @@
+#include "gan/Augment.h"
+
+#include <cmath>
+
+namespace ctsw::gan {
+
+namespace F = torch::nn::functional;
+
+namespace {
+torch::Tensor gaussianSmooth(const torch::Tensor& field, double sigma) {
+    const int radius = std::max(1, static_cast<int>(std::ceil(3 * sigma)));
+    auto coords = torch::arange(-radius, radius + 1, field.options());
+    auto k = torch::exp(-(coords * coords) / (2 * sigma * sigma));
+    k = k / k.sum();
+    const int64_t channels = field.size(1);
+    auto kx = k.view({1, 1, 1, -1}).repeat({channels, 1, 1, 1});
+    auto ky = k.view({1, 1, -1, 1}).repeat({channels, 1, 1, 1});
+    auto out = torch::conv2d(F::pad(field, F::PadFuncOptions({radius, radius, 0, 0}).mode(torch::kReplicate)), kx, torch::Tensor(), torch::IntArrayRef{1, 1}, torch::IntArrayRef{0, 0}, torch::IntArrayRef{1, 1}, channels);
+    return torch::conv2d(F::pad(out, F::PadFuncOptions({0, 0, radius, radius}).mode(torch::kReplicate)), ky, torch::Tensor(), torch::IntArrayRef{1, 1}, torch::IntArrayRef{0, 0}, torch::IntArrayRef{1, 1}, channels);
+}
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, const torch::Tensor& labels, const AugmentStrength& s) {
+    if (!s.enabled) return {image, labels};
+    const int64_t b = image.size(0), size = image.size(2);
+    auto opts = image.options();
+    // One affine map per sample: output coords -> source coords (normalised [-1, 1]).
+    auto u = torch::rand({b, 6}, opts);
+    auto scale = s.cropMin + (1.0 - s.cropMin) * u.select(1, 0);
+    auto angle = (u.select(1, 1) * 2 - 1) * (s.rotationDeg * M_PI / 180.0);
+    auto fx = torch::where(u.select(1, 2) < 0.5, torch::ones({b}, opts), s.horizontalFlip ? -torch::ones({b}, opts) : torch::ones({b}, opts));
+    auto fy = torch::where(u.select(1, 3) < 0.5, torch::ones({b}, opts), s.verticalFlip ? -torch::ones({b}, opts) : torch::ones({b}, opts));
+    auto tx = (u.select(1, 4) * 2 - 1) * (1 - scale);
+    auto ty = (u.select(1, 5) * 2 - 1) * (1 - scale);
+    auto c = torch::cos(angle), sn = torch::sin(angle);
+    auto theta = torch::stack({torch::stack({c * scale * fx, -sn * scale * fy, tx}, 1),
+                               torch::stack({sn * scale * fx, c * scale * fy, ty}, 1)}, 1);
+    auto grid = F::affine_grid(theta, {b, 1, size, size}, /*align_corners=*/false);
+    if (s.elasticAlpha > 0) {
+        const double ratio = static_cast<double>(size) / 512.0;
+        auto field = torch::rand({b, 2, size, size}, opts) * 2 - 1;
+        field = gaussianSmooth(field, std::max(0.5, s.elasticSigma * ratio));
+        // Normalise the smoothed field to unit peak, then to alpha pixels (scaled to this size).
+        field = field / field.abs().amax({1, 2, 3}, true).clamp_min(1e-6);
+        const double alphaNormalised = s.elasticAlpha * ratio * 2.0 / static_cast<double>(size);
+        grid = grid + alphaNormalised * field.permute({0, 2, 3, 1}) * 0.5;
+    }
+    auto img = F::grid_sample(image + 1, grid, F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false)) - 1;
+    auto lab = F::grid_sample(labels, grid, F::GridSampleFuncOptions().mode(torch::kNearest).padding_mode(torch::kZeros).align_corners(false));
+    return {img, lab};
+}
+
+torch::Tensor resizeImage(const torch::Tensor& image, int size) {
+    if (image.size(2) == size && image.size(3) == size) return image;
+    return F::interpolate(image, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kArea));
+}
+
+torch::Tensor resizeLabels(const torch::Tensor& labels, int size) {
+    if (labels.size(2) == size && labels.size(3) == size) return labels;
+    return F::interpolate(labels, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kNearest));
+}
+
+torch::Tensor upsampleImage(const torch::Tensor& image, int size) {
+    return F::interpolate(image, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kBilinear).align_corners(false));
+}
+
+torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBg, double dLung, double dInf) {
+    auto values = torch::where(labels > 1.5, torch::full_like(labels, 255.0), torch::where(labels > 0.5, torch::full_like(labels, 128.0), torch::zeros_like(labels)));
+    if (randomize) {
+        auto u = torch::rand_like(labels);
+        auto noise = torch::where(labels > 1.5, -u * dInf, torch::where(labels > 0.5, (u * 2 - 1) * dLung, u * dBg));
+        values = (values + noise).clamp(0.0, 255.0);
+    }
+    return values / 127.5 - 1.0;
+}
+
+}  // namespace ctsw::gan

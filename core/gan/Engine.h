@@ -1,0 +1,106 @@
+#pragma once
+// The CoSinGAN engine's public face, free of LibTorch types so that Qt code and the CLI can include
+// it: train a model from one slice and its mask, and synthesize slices from a model and a mask.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gan/GanConfig.h"
+#include "image/Volume.h"
+#include "json/Json.h"
+
+namespace ctsw::gan {
+
+// A slice prepared for the engine: values in [-1, 1] (CT windowed to [hu_low, hu_high], or an 8-bit
+// image scaled from [0, 255]) and labels 0/1/2, both square at the model's top size.
+struct TrainingPair {
+    Slice<float> image;  // [-1, 1]
+    LabelSlice labels;
+    Json provenance = Json::object();  // where the slice came from: file, series, slice index, ...
+};
+
+// Windows (or scales) a slice, pads it to a square with air and resizes it to `size`; labels are
+// padded with background and resized with nearest neighbour. Throws std::invalid_argument when the
+// mask size differs from the image size.
+TrainingPair prepareTrainingPair(const Slice<float>& image, bool valuesAreHu, const LabelSlice& labels, int size, double huLow, double huHigh);
+// Labels alone, padded and resized the same way.
+LabelSlice prepareLabels(const LabelSlice& labels, int size);
+
+enum class TrainOutcome { Finished, Stopped, Failed };
+
+struct TrainOptions {
+    GanConfig config;
+    std::string modelDir;
+    bool resume = false;
+    std::string device = "auto";  // auto | cpu | cuda
+    int threads = 0;              // 0 = all cores
+    std::function<void(const Json&)> onEvent;  // one event object per call (see docs/cosingan.md)
+    const std::atomic<bool>* stopRequested = nullptr;  // finish the iteration, checkpoint, return Stopped
+};
+
+// Trains (or resumes) a model folder. Events describe progress, checkpoints and the outcome; errors
+// in the input (bad model folder, config) throw std::invalid_argument / std::runtime_error.
+TrainOutcome train(const TrainingPair& pair, const TrainOptions& options);
+
+// Reads a model folder's config and progress without loading weights (for resume and the UI).
+struct ModelInfo {
+    GanConfig config;
+    Json json;          // the whole config.json
+    bool complete = false;
+};
+ModelInfo readModelInfo(const std::string& modelDir);
+
+struct SynthesisOptions {
+    int count = 1;
+    std::uint64_t seed = 1;          // sample i uses seed + i
+    bool randomizedCondition = true;
+    bool dropout = false;            // test-time dropout
+    std::optional<double> fusionAlpha;  // fixed alpha for fusion; empty = uniform in [0, 1] per sample
+    int batch = 8;
+};
+
+struct SynthesizedSample {
+    Slice<float> image;  // [-1, 1] at the model's top size
+    LabelSlice labels;   // the condition it was made from (top size)
+    std::uint64_t seed = 0;
+    double alpha = -1;   // fusion weight of the first model; -1 without fusion
+};
+
+class Synthesizer {
+public:
+    // Loads and verifies a model folder (and an optional second model for fusion). Throws
+    // std::runtime_error naming the file for a missing, truncated, corrupt or foreign file.
+    explicit Synthesizer(const std::string& modelDir, const std::string& device = "auto", const std::string& secondModelDir = {});
+    ~Synthesizer();
+    Synthesizer(const Synthesizer&) = delete;
+    Synthesizer& operator=(const Synthesizer&) = delete;
+
+    int topSize() const;
+    const GanConfig& config() const;
+    std::string modelId() const;  // content hash of the weights
+    bool hasSecondModel() const;
+    // Labels of any size are padded and resized to the top size.
+    std::vector<SynthesizedSample> synthesize(const LabelSlice& labels, const SynthesisOptions& options);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// CUDA when present and wanted; the description says which device and, for CUDA, its name.
+struct DeviceInfo {
+    bool cuda = false;
+    std::string description;
+};
+DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
+void setThreads(int threads);
+
+// Conversions used by writers: [-1, 1] to 8 bit, and back to HU with the model's window.
+std::uint8_t unitToByte(float v);
+float unitToHu(float v, double huLow, double huHigh);
+
+}  // namespace ctsw::gan

@@ -1,0 +1,66 @@
+#pragma once
+// CoSinGAN's networks in LibTorch (internal to core/gan: Qt code never includes this header).
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace ctsw::gan {
+
+// pix2pix U-Net generator with any number of downsamplings >= 2 (4 at the coarsest scales, where
+// pix2pix's own builder cannot go). Channels c_i = min(ngf * 2^i, 8 * ngf). Input: condition and the
+// upsampled previous output (2 channels); output: 1 channel in [-1, 1] (Tanh).
+struct UNetGeneratorImpl : torch::nn::Module {
+    UNetGeneratorImpl(int downs, int ngf, int inChannels, int outChannels, double dropout, bool instanceNorm);
+    torch::Tensor forward(torch::Tensor x);
+    // Test-time dropout switch, independent of train()/eval() (which also drives BatchNorm).
+    void setDropoutActive(bool on) { dropoutActive_ = on; }
+
+    int downs;
+    torch::nn::ModuleList downConvs, upConvs, downNorms, upNorms;
+    std::vector<bool> upDropout;  // per level
+    double dropoutP;
+    bool dropoutActive_ = true;
+};
+TORCH_MODULE(UNetGenerator);
+
+// Conditional PatchGAN (pix2pix NLayerDiscriminator): k strided 4x4 layers, a stride-1 layer and a
+// stride-1 output layer without sigmoid (logits).
+struct PatchDiscriminatorImpl : torch::nn::Module {
+    PatchDiscriminatorImpl(int stridedLayers, int ndf, int inChannels, bool instanceNorm);
+    torch::Tensor forward(torch::Tensor x);
+    torch::nn::Sequential net;
+};
+TORCH_MODULE(PatchDiscriminator);
+
+// A small segmentation U-Net (3 classes) whose encoder features drive the MS-FUL loss.
+struct SegUNetImpl : torch::nn::Module {
+    SegUNetImpl(int width, int levels = 4);
+    torch::Tensor forward(torch::Tensor x);                  // logits, 3 channels
+    std::vector<torch::Tensor> features(torch::Tensor x);    // encoder outputs, finest first
+    torch::nn::ModuleList encoders, decoders, ups;
+    torch::nn::Conv2d head{nullptr};
+    int levels;
+};
+TORCH_MODULE(SegUNet);
+
+// VGG19 convolutional features up to relu5_1, with torchvision's layer numbering so that a
+// `features.state_dict()` saved by PyTorch loads by name.
+struct Vgg19FeaturesImpl : torch::nn::Module {
+    Vgg19FeaturesImpl();
+    // relu1_1, relu2_1, relu3_1, relu4_1, relu5_1 of a 3-channel ImageNet-normalised input.
+    std::vector<torch::Tensor> forward(torch::Tensor x);
+    std::vector<torch::nn::Conv2d> convs;
+    std::vector<int> layerIndex;  // torchvision index of each conv
+};
+TORCH_MODULE(Vgg19Features);
+
+// pix2pix initialisation: conv weights N(0, 0.02), norm weights N(1, 0.02), biases 0.
+void initWeights(torch::nn::Module& m);
+// Counts trainable parameters.
+std::int64_t parameterCount(torch::nn::Module& m);
+// Copies every parameter and buffer whose name and shape match (scale-to-scale initialisation);
+// returns how many tensors were copied.
+int copyMatchingState(torch::nn::Module& from, torch::nn::Module& to);
+
+}  // namespace ctsw::gan

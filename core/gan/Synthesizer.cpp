@@ -1,0 +1,106 @@
+// Synthesis: the cascade from a mask, one seed per sample, randomized condition, test-time dropout,
+// and fusion of two models.
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "gan/Cascade.h"
+#include "gan/Engine.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::gan {
+
+namespace {
+
+std::unique_ptr<Cascade> loadCascade(const std::string& dir, torch::Device device, std::string& id) {
+    const Json j = store::readModelJson(dir);
+    if (!j.boolOr("complete", false))
+        throw std::runtime_error(dir + ": training has not finished (resume it with `cosingan train --resume --out " + dir + "`)");
+    GanConfig cfg = GanConfig::fromPreset("paper");
+    cfg.applyJson(j.at("config"));
+    cfg.validate();
+    auto cascade = std::make_unique<Cascade>(cfg, device);
+    std::string hashes;
+    for (int s = 0; s < cfg.scaleCount(); ++s) {
+        ScaleNets n;
+        for (int stage = 1; stage <= (cfg.stage2Iterations > 0 ? 2 : 1); ++stage) {
+            const std::string file = store::scaleFile(s, stage);
+            store::verifyWeightFile(dir, j, file);
+            UNetGenerator g = cascade->makeGenerator(s);
+            store::loadModule(*g, (fs::path(dir) / file).string());
+            g->to(device);
+            g->eval();
+            (stage == 1 ? n.stage1 : n.stage2) = g;
+            hashes += j.at("weights").at(file).at("fnv1a64").asString();
+        }
+        cascade->scales().push_back(n);
+    }
+    // The model id: a hash over the weight hashes, stable across copies of the folder.
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char ch : hashes) { h ^= ch; h *= 1099511628211ull; }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    id = buf;
+    return cascade;
+}
+
+}  // namespace
+
+struct Synthesizer::Impl {
+    torch::Device device{torch::kCPU};
+    std::unique_ptr<Cascade> first, second;
+    std::string id, secondId;
+};
+
+Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceRequest, const std::string& secondDir) : impl_(std::make_unique<Impl>()) {
+    const DeviceInfo d = resolveDevice(deviceRequest);
+    impl_->device = d.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    impl_->first = loadCascade(dir, impl_->device, impl_->id);
+    if (!secondDir.empty()) {
+        impl_->second = loadCascade(secondDir, impl_->device, impl_->secondId);
+        if (impl_->second->config().topSize() != impl_->first->config().topSize())
+            throw std::runtime_error(secondDir + ": top size " + std::to_string(impl_->second->config().topSize()) + " differs from the first model's " +
+                                     std::to_string(impl_->first->config().topSize()) + "; fusion needs equal sizes");
+    }
+}
+
+Synthesizer::~Synthesizer() = default;
+
+int Synthesizer::topSize() const { return impl_->first->config().topSize(); }
+const GanConfig& Synthesizer::config() const { return impl_->first->config(); }
+std::string Synthesizer::modelId() const { return impl_->second ? impl_->id + "+" + impl_->secondId : impl_->id; }
+bool Synthesizer::hasSecondModel() const { return impl_->second != nullptr; }
+
+std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsIn, const SynthesisOptions& o) {
+    torch::NoGradGuard guard;
+    const int top = topSize();
+    LabelSlice labels = prepareLabels(labelsIn, top);
+    auto lab = labelsToTensor(labels.pixels(), top, impl_->device);
+    std::vector<SynthesizedSample> out;
+    out.reserve(static_cast<std::size_t>(std::max(0, o.count)));
+    for (int i = 0; i < o.count; ++i) {
+        const std::uint64_t seed = o.seed + static_cast<std::uint64_t>(i);
+        // Each sample has its own seed, so sample k is the same whatever count or batch produced it.
+        torch::manual_seed(seed);
+        const int n = impl_->first->trainedScales();
+        torch::Tensor x = impl_->first->run(lab, n, o.randomizedCondition, o.dropout);
+        double alpha = -1;
+        if (impl_->second) {
+            alpha = o.fusionAlpha ? *o.fusionAlpha : torch::rand({1}).item<double>();
+            torch::Tensor y = impl_->second->run(lab, impl_->second->trainedScales(), o.randomizedCondition, o.dropout);
+            x = alpha * x + (1 - alpha) * y;
+        }
+        x = x.to(torch::kCPU).contiguous();
+        SynthesizedSample s;
+        s.image = Slice<float>(top, top);
+        std::copy(x.data_ptr<float>(), x.data_ptr<float>() + top * top, s.image.pixels().begin());
+        s.labels = labels;
+        s.seed = seed;
+        s.alpha = alpha;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+}  // namespace ctsw::gan
