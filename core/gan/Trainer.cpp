@@ -53,7 +53,6 @@ torch::Tensor bceWithLogits(const torch::Tensor& logits, float target) {
     return torch::binary_cross_entropy_with_logits(logits, torch::full_like(logits, target));
 }
 
-bool finite(const torch::Tensor& t) { return std::isfinite(t.item<double>()); }
 
 class Trainer {
 public:

@@ -16,8 +16,8 @@ Vec3 Geometry::indexToPhysical(double i, double j, double k) const {
 bool Geometry::sameGrid(const Geometry& o, double tol) const {
     if (size != o.size) return false;
     for (int i = 0; i < 3; ++i) {
-        if (std::fabs(spacing[i] - o.spacing[i]) > tol * std::max(1.0, spacing[i])) return false;
-        if (std::fabs(origin[i] - o.origin[i]) > tol * std::max(1.0, std::fabs(origin[i]))) return false;
+        if (std::fabs(spacing[i] - o.spacing[i]) > tol * std::fabs(spacing[i])) return false;  // relative
+        if (std::fabs(origin[i] - o.origin[i]) > tol) return false;                            // mm
     }
     for (int i = 0; i < 9; ++i)
         if (std::fabs(direction[i] - o.direction[i]) > tol) return false;

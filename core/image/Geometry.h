@@ -20,7 +20,8 @@ struct Geometry {
     }
     Vec3 axis(int k) const { return {direction[0 + k], direction[3 + k], direction[6 + k]}; }
     Vec3 indexToPhysical(double i, double j, double k) const;
-    // True when both describe the same voxel grid within tolerance (mm for positions, relative for spacing).
+    // True when both describe the same voxel grid: origins within `tolerance` mm, spacings within
+    // `tolerance` relative, direction cosines within `tolerance`.
     bool sameGrid(const Geometry& other, double tolerance = 1e-3) const;
     std::string describe() const;
 };

@@ -49,9 +49,11 @@ LabelMapping LabelMapping::parse(const std::string& spec) {
         int from = 0, to = 0;
         try {
             if (colon == std::string::npos) throw std::invalid_argument("no colon");
-            std::size_t used = 0;
-            from = std::stoi(item.substr(0, colon), &used);
-            to = std::stoi(item.substr(colon + 1), &used);
+            const std::string a = item.substr(0, colon), b = item.substr(colon + 1);
+            std::size_t usedA = 0, usedB = 0;
+            from = std::stoi(a, &usedA);
+            to = std::stoi(b, &usedB);
+            if (usedA != a.size() || usedB != b.size()) throw std::invalid_argument("trailing text");
         } catch (const std::exception&) {
             throw std::invalid_argument("label mapping entry \"" + item + "\" is not of the form SOURCE:LABEL");
         }

@@ -19,8 +19,10 @@ WindowLevel windowByName(const std::string& s) {
     auto slash = s.find('/');
     if (slash != std::string::npos) {
         try {
-            WindowLevel w{std::stod(s.substr(0, slash)), std::stod(s.substr(slash + 1))};
-            if (w.width > 0) return w;
+            std::size_t usedW = 0, usedL = 0;
+            const std::string ws = s.substr(0, slash), ls = s.substr(slash + 1);
+            WindowLevel w{std::stod(ws, &usedW), std::stod(ls, &usedL)};
+            if (usedW == ws.size() && usedL == ls.size() && w.width > 0) return w;
         } catch (const std::exception&) {
         }
     }

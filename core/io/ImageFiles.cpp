@@ -236,6 +236,7 @@ RawImage2D readImage2D(const std::string& path) {
         out.values = Slice<float>(width, height);
         std::transform(a.values.begin(), a.values.end(), out.values.pixels().begin(), [](double d) { return static_cast<float>(d); });
         out.bitsPerSample = std::atoi(a.dtype.c_str() + 2) * 8;
+        out.signedOrFloat = a.dtype.size() > 1 && (a.dtype[1] == 'i' || a.dtype[1] == 'f') && out.bitsPerSample >= 16;
         out.description = "NPY " + a.dtype + (a.fortranOrder ? " Fortran order" : " C order");
         return out;
     }

@@ -31,6 +31,7 @@ struct RawImage2D {
     Slice<float> values;
     int bitsPerSample = 8;
     bool palette = false;  // a palette PNG read as its indices (masks)
+    bool signedOrFloat = false;  // NPY int16/int32/float: may hold Hounsfield units
     std::string description;
 };
 // PNG (8/16 bit, grey or palette; colour is converted to luminance), JPEG (8 bit), NPY (2D, any

@@ -70,7 +70,7 @@ SourceListing listSource(const std::string& path, const JobContext& job) {
         info.format = raw.description;
         info.geometry.size = {raw.values.width(), raw.values.height(), 1};
         info.warnings.push_back("2D image: no patient geometry; spacing 1 mm and origin 0 assumed");
-        const bool npySignedOrFloat = listing.kind == FileKind::Npy && raw.bitsPerSample >= 16;
+        const bool npySignedOrFloat = listing.kind == FileKind::Npy && raw.signedOrFloat;
         info.valuesAreHu = npySignedOrFloat;
         if (!info.valuesAreHu) info.warnings.push_back(std::to_string(raw.bitsPerSample) + "-bit image: values are display intensities, not Hounsfield units");
     }

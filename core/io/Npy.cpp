@@ -83,6 +83,7 @@ NpyArray readNpy(const std::string& path) {
         } catch (...) {
             throw IoError(path, "bad .npy shape " + shape);
         }
+        if (a.shape.back() != 0 && count > (std::size_t(1) << 40) / a.shape.back()) throw IoError(path, "shape " + shape + " is too large");
         count *= a.shape.back();
     }
     if (a.dtype.size() < 3) throw IoError(path, "unsupported dtype " + a.dtype);
@@ -90,6 +91,15 @@ NpyArray readNpy(const std::string& path) {
     const char kind = a.dtype[1];
     const int bytes = std::atoi(a.dtype.c_str() + 2);
     const bool swap = order == '>';  // this machine is little-endian
+    if (bytes <= 0 || bytes > 8) throw IoError(path, "unsupported dtype " + a.dtype);
+    // Compare with what the file holds before allocating, so a corrupt shape cannot exhaust memory.
+    const std::streamoff dataStart = in.tellg();
+    in.seekg(0, std::ios::end);
+    const std::streamoff available = in.tellg() - dataStart;
+    in.seekg(dataStart);
+    if (static_cast<double>(count) * bytes > static_cast<double>(available))
+        throw IoError(path, "truncated data: shape " + shape + " of " + a.dtype + " needs " + std::to_string(count * static_cast<std::size_t>(bytes)) +
+                                " bytes, the file holds " + std::to_string(available));
     std::vector<char> data(count * static_cast<std::size_t>(bytes));
     if (!in.read(data.data(), static_cast<std::streamsize>(data.size())))
         throw IoError(path, "truncated data: expected " + std::to_string(data.size()) + " bytes for shape " + shape + " of " + a.dtype);

@@ -87,6 +87,7 @@ private:
     Json parseNumber() {
         std::size_t start = pos_;
         if (s_[pos_] == '-') ++pos_;
+        if (pos_ + 1 < s_.size() && s_[pos_] == '0' && s_[pos_ + 1] >= '0' && s_[pos_ + 1] <= '9') fail("number with a leading zero");
         auto digits = [&] { std::size_t b = pos_; while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_; return pos_ > b; };
         if (!digits()) fail("malformed number");
         if (pos_ < s_.size() && s_[pos_] == '.') { ++pos_; if (!digits()) fail("malformed number"); }
@@ -139,8 +140,11 @@ private:
             case 't': out += '\t'; break;
             case 'u': {
                 unsigned cp = hex4();
-                if (cp >= 0xD800 && cp < 0xDC00 && consume("\\u")) {
+                if (cp >= 0xDC00 && cp < 0xE000) fail("lone low surrogate in \\u escape");
+                if (cp >= 0xD800 && cp < 0xDC00) {
+                    if (!consume("\\u")) fail("high surrogate not followed by a low surrogate");
                     unsigned lo = hex4();
+                    if (lo < 0xDC00 || lo >= 0xE000) fail("high surrogate not followed by a low surrogate");
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 }
                 appendUtf8(out, cp);

@@ -1,0 +1,135 @@
+// View-model and main-window tests. Run offscreen (QT_QPA_PLATFORM=offscreen): no display needed.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWheelEvent>
+
+#include "MainWindow.h"
+#include "SliceView.h"
+#include "SliceViewModel.h"
+#include "VolumeLoader.h"
+#include "io/ImageSource.h"
+
+using namespace ctsw;
+
+class UiTest : public QObject {
+    Q_OBJECT
+
+    static std::shared_ptr<CtVolume> rampVolume() {
+        Geometry g;
+        g.size = {4, 3, 5};
+        g.spacing = {0.5, 0.5, 2.0};
+        auto v = std::make_shared<CtVolume>(g);
+        for (int z = 0; z < 5; ++z)
+            for (int y = 0; y < 3; ++y)
+                for (int x = 0; x < 4; ++x) v->at(x, y, z) = -1350.0f + 250.0f * x + 1000.0f * z;
+        return v;
+    }
+
+private Q_SLOTS:
+    void viewModelWindowsTheCurrentSlice() {
+        SliceViewModel m;
+        QSignalSpy imageSpy(&m, &SliceViewModel::imageChanged);
+        m.setVolume(rampVolume(), true);
+        QCOMPARE(m.sliceCount(), 5);
+        QCOMPARE(m.slice(), 2);  // opens in the middle
+        QCOMPARE(m.windowPresetName(), QStringLiteral("lung"));
+        m.setSlice(0);
+        const QImage& img = m.image();
+        QCOMPARE(img.width(), 4);
+        QCOMPARE(img.height(), 3);
+        // Lung window W1500/L-600 spans -1350..150 HU: -1350 is black, 150 is white.
+        QCOMPARE(qGray(img.pixel(0, 0)), 0);
+        QCOMPARE(qGray(img.pixel(3, 0)), qRound((750.0 - 0.0) / 1500.0 * 255.0));
+        m.setWindow(windowByName("bone"));
+        QCOMPARE(m.windowPresetName(), QStringLiteral("bone"));
+        QVERIFY(qGray(m.image().pixel(0, 0)) == 0);
+        QVERIFY(imageSpy.count() >= 3);
+    }
+
+    void viewModelClampsSlicesAndProbesVoxels() {
+        SliceViewModel m;
+        m.setVolume(rampVolume(), true);
+        m.setSlice(99);
+        QCOMPARE(m.slice(), 4);
+        m.stepSlice(-10);
+        QCOMPARE(m.slice(), 0);
+        m.setSlice(3);
+        SliceViewModel::Probe p = m.probe(2.5, 1.2);
+        QVERIFY(p.inside);
+        QCOMPARE(p.x, 2);
+        QCOMPARE(p.y, 1);
+        QCOMPARE(p.value, -1350.0f + 500.0f + 3000.0f);
+        QCOMPARE(p.positionMm[2], 6.0);
+        QVERIFY(m.describe(p).contains(QStringLiteral("2150")));
+        QVERIFY(!m.probe(-1, 0).inside);
+        QVERIFY(!m.probe(4, 0).inside);
+    }
+
+    void orientationLabelsFollowTheDirection() {
+        SliceViewModel m;
+        m.setVolume(rampVolume(), true);
+        QCOMPARE(m.orientationLabel(SliceViewModel::Left), QStringLiteral("R"));
+        QCOMPARE(m.orientationLabel(SliceViewModel::Right), QStringLiteral("L"));
+        QCOMPARE(m.orientationLabel(SliceViewModel::Top), QStringLiteral("A"));
+        QCOMPARE(m.orientationLabel(SliceViewModel::Bottom), QStringLiteral("P"));
+        auto flipped = rampVolume();
+        flipped->geometry().direction = {-1, 0, 0, 0, 1, 0, 0, 0, 1};
+        m.setVolume(flipped, true);
+        QCOMPARE(m.orientationLabel(SliceViewModel::Left), QStringLiteral("L"));
+    }
+
+    void loaderReportsAMissingPathByName() {
+        VolumeLoader loader;
+        QSignalSpy failed(&loader, &VolumeLoader::failed);
+        loader.start(QStringLiteral("/nonexistent/ct-folder"));
+        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("/nonexistent/ct-folder")));
+        QVERIFY(!loader.isRunning());
+    }
+
+    void mainWindowOpensTheSampleAndScrolls() {
+        const QString sample = QStringLiteral(CTSW_SOURCE_SAMPLE_DIR);
+        MainWindow w;
+        w.show();
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(sample);
+        QVERIFY(loaded.wait(30000));
+        SliceViewModel* m = w.sliceModel();
+        QCOMPARE(m->sliceCount(), 30);
+        QCOMPARE(m->volume()->width(), 512);
+        QVERIFY(m->valuesAreHu());
+        auto* view = w.findChild<SliceView*>();
+        QVERIFY(view);
+        const int before = m->slice();
+        const QPointF centre = view->imageRect().center();
+        QWheelEvent wheel(centre, view->mapToGlobal(centre), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(view, &wheel);
+        QCOMPARE(m->slice(), before + 2);
+        QTest::keyClick(view, Qt::Key_Down);
+        QCOMPARE(m->slice(), before + 1);
+        QTest::keyClick(view, Qt::Key_End);
+        QCOMPARE(m->slice(), 29);
+        // The HU under the image centre is real CT data, within the series' range.
+        const auto p = m->probe(256, 256);
+        QVERIFY(p.inside);
+        QVERIFY(p.value >= -1024.0f && p.value <= 1548.0f);
+    }
+
+    void mainWindowShowsAnErrorForANonDicomFolder() {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not an image");
+        f.close();
+        VolumeLoader loader;
+        QSignalSpy failed(&loader, &VolumeLoader::failed);
+        loader.start(dir.path());
+        QVERIFY(failed.wait(10000));
+        const QString msg = failed.at(0).at(0).toString();
+        QVERIFY2(msg.contains(QStringLiteral("not a DICOM file")), qPrintable(msg));
+    }
+};
+
+QTEST_MAIN(UiTest)
+#include "test_ui.moc"
