@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  cmake ninja-build g++ ccache pkg-config
+  cmake ninja-build g++ ccache pkg-config libgtest-dev
   # Qt6 widgets, OpenGL widgets, translations
   qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   # LibTorch (CPU) and the OpenMP OpenBLAS it needs to be fast (5-8x slower without)

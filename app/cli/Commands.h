@@ -9,6 +9,7 @@ enum ExitCode { kOk = 0, kBadInput = 1, kInternalError = 2 };
 
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
+int runLungMask(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runSynthesize(const std::vector<std::string>& args);
 

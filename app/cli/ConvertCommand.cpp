@@ -6,6 +6,7 @@
 #include "io/ImageFiles.h"
 #include "io/ImageSource.h"
 #include "io/IoError.h"
+#include "io/Npy.h"
 
 namespace ctsw::cli {
 
@@ -52,13 +53,15 @@ int convertMask(const Args& args, const std::string& input, const std::string& o
     } else {
         labels = sliceAsVolume(readMaskSlice(input, mapping, expectW, expectH, orientationByName(args.value("orient", "none"))));
     }
-    const bool png = fileKindOf(output) == FileKind::Png;
-    int k = chooseSlice(args, labels.depth(), input, png);
+    const bool png = fileKindOf(output) == FileKind::Png, npy = fileKindOf(output) == FileKind::Npy;
+    int k = chooseSlice(args, labels.depth(), input, png || npy);
     if (k >= 0) labels = sliceVolume(labels, k);
     LabelCounts c = countLabels(labels.voxels());
     if (png) writePngLabels(extractSlice(labels, 0), output);
+    else if (npy) writeNpyFloat32(output, {static_cast<std::size_t>(labels.height()), static_cast<std::size_t>(labels.width())},
+                                  std::vector<float>(labels.voxels().begin(), labels.voxels().end()));
     else if (isNiftiPath(output)) writeNiftiLabels(labels, output);
-    else throw IoError(output, "unknown output type: use .nii, .nii.gz or .png");
+    else throw IoError(output, "unknown output type: use .nii, .nii.gz, .png or .npy");
     std::printf("wrote %s: %dx%dx%d labels (background %zu, lung %zu, infection %zu pixels) with mapping %s\n", output.c_str(), labels.width(),
                 labels.height(), labels.depth(), c.perLabel[0], c.perLabel[1], c.perLabel[2], mapping.name().c_str());
     return kOk;
@@ -78,9 +81,10 @@ int runConvert(const std::vector<std::string>& argv) {
     options.orientation = orientationByName(args.value("orient", "none"));
     LoadedVolume loaded = loadVolume(input, options);
     const FileKind outKind = fileKindOf(output);
-    if (outKind != FileKind::Png && outKind != FileKind::Nifti) throw IoError(output, "unknown output type: use .nii, .nii.gz or .png");
+    if (outKind != FileKind::Png && outKind != FileKind::Nifti && outKind != FileKind::Npy)
+        throw IoError(output, "unknown output type: use .nii, .nii.gz, .png or .npy");
     const bool png = outKind == FileKind::Png;
-    int k = chooseSlice(args, loaded.volume.depth(), input, png);
+    int k = chooseSlice(args, loaded.volume.depth(), input, png || outKind == FileKind::Npy);
     CtVolume volume = k >= 0 ? sliceVolume(loaded.volume, k) : std::move(loaded.volume);
     if (png) {
         CtSlice slice = extractSlice(volume, 0);
@@ -90,6 +94,9 @@ int runConvert(const std::vector<std::string>& argv) {
             // Display intensities (8-bit JPEG/PNG) are written as they are, clamped to 8 bit.
             writePngWindowed(slice, WindowLevel{255.0, 127.5}, output);
         }
+    } else if (outKind == FileKind::Npy) {
+        // One slice as float32, C order (rows, columns): HU, or the image's own values.
+        writeNpyFloat32(output, {static_cast<std::size_t>(volume.height()), static_cast<std::size_t>(volume.width())}, volume.voxels());
     } else {
         writeNifti(volume, output);
     }

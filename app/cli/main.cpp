@@ -21,9 +21,9 @@ const char* kUsage =
     "      --json prints one JSON object with a \"series\" array and a \"skipped\" array.\n"
     "  cosingan convert INPUT OUTPUT [--series ID] [--slice K] [--window NAME|W/L] [--orient O]\n"
     "                   [--mask MAPPING [--reference IMAGE]]\n"
-    "      Convert a DICOM folder, NIfTI or 2D image to NIfTI (.nii, .nii.gz) or PNG (.png),\n"
-    "      chosen by OUTPUT's extension. --series picks one series (id or UID from `info`),\n"
-    "      --slice K writes slice K only (PNG always needs one slice). PNG images are windowed\n"
+    "      Convert a DICOM folder, NIfTI or 2D image to NIfTI (.nii, .nii.gz), PNG (.png) or NPY\n"
+    "      (.npy, one float32 slice), chosen by OUTPUT's extension. --series picks one series (id or UID from `info`),\n"
+    "      --slice K writes slice K only (PNG and NPY need one slice). PNG images are windowed\n"
     "      to 8 bit with --window (lung W1500/L-600 by default; mediastinum, bone, or W/L).\n"
     "      --mask MAPPING reads INPUT as a mask and maps its values to the product's labels\n"
     "      (0 background, 1 lung, 2 infection). MAPPING is one of identity, lung-left-right,\n"
@@ -31,6 +31,11 @@ const char* kUsage =
     "      --reference IMAGE checks that the mask has the size of that image.\n"
     "      --orient none|flip-x|flip-y|rot90|rot180|rot270 turns a 2D image or mask (clockwise)\n"
     "      into radiological display: COVID-19-CT-Seg slices need flip-y, MedSeg JPEGs rot90.\n"
+    "  cosingan lung-mask --image IMG --out MASK [--slice K] [--orient O] [--threshold T]\n"
+    "                     [--keep-border] [--infection MASK [--mapping M]]\n"
+    "      Derive a lung mask automatically (threshold, air outside the body removed, the largest\n"
+    "      components kept, holes filled); --infection merges an infection mask (label 2). The lung\n"
+    "      is derived, not drawn by a radiologist, and the output says so.\n"
     "  cosingan train --image IMG --mask MASK --out MODEL_DIR [--preset fast|paper|smoke] [--config JSON]\n"
     "                 [--seed S] [--slice K] [--series ID] [--mapping M] [--orient O] [--events jsonl]\n"
     "                 [--device auto|cpu|cuda] [--threads N]\n"
@@ -66,6 +71,7 @@ int main(int argc, char** argv) {
 #ifndef CTSW_ENGINE_ONLY
         if (command == "info") return ctsw::cli::runInfo(rest);
         if (command == "convert") return ctsw::cli::runConvert(rest);
+        if (command == "lung-mask") return ctsw::cli::runLungMask(rest);
 #endif
         if (command == "train") return ctsw::cli::runTrain(rest);
         if (command == "synthesize") return ctsw::cli::runSynthesize(rest);

@@ -24,6 +24,12 @@ torch::Tensor Cascade::conditionAt(const torch::Tensor& labels, int s, bool rand
                            config_.rcInfection);
 }
 
+torch::Tensor applyGenerator(UNetGenerator& g, const torch::Tensor& condition, const torch::Tensor& previous, bool residual) {
+    auto out = g->forward(torch::cat({condition, previous}, 1));
+    // Residual (SinGAN-style): the generator adds detail to its input image instead of redrawing it.
+    return residual ? (previous + out).clamp(-1.0, 1.0) : out;
+}
+
 torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool dropout) {
     torch::NoGradGuard guard;
     const int64_t b = labels.size(0);
@@ -35,11 +41,11 @@ torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool 
         ScaleNets& n = scales_[static_cast<std::size_t>(s)];
         n.stage1->eval();
         n.stage1->setDropoutActive(dropout);
-        x = n.stage1->forward(torch::cat({c, prev}, 1));
+        x = applyGenerator(n.stage1, c, prev, config_.residual);
         if (n.stage2) {
             n.stage2->eval();
             n.stage2->setDropoutActive(dropout);
-            x = n.stage2->forward(torch::cat({c, x}, 1));
+            x = applyGenerator(n.stage2, c, x, config_.residual);
         }
     }
     return x;

@@ -16,6 +16,9 @@ struct ScaleNets {
     UNetGenerator stage2{nullptr};  // null when the config trains no stage 2
 };
 
+// One generator step: G(condition, previous), plus `previous` when the config is residual.
+torch::Tensor applyGenerator(UNetGenerator& g, const torch::Tensor& condition, const torch::Tensor& previous, bool residual);
+
 // Runs the coarse-to-fine cascade: at scale s the generator sees the condition and the bilinearly
 // upsampled output of scale s-1; stage 2 restores stage 1's output.
 class Cascade {

@@ -17,13 +17,14 @@ GanConfig GanConfig::fromPreset(const std::string& name) {
         c.discriminatorLayers = {3, 3, 4, 4, 5, 5, 6};
         c.ngf = 16;
         c.ndf = 16;
+        c.residual = true;
         c.stage1Iterations = 400;
         c.stage1DecayStart = 200;
         c.stage2Iterations = 200;
         c.stage2DecayStart = 100;
         c.unetIterations = 300;
         c.unetSize = 128;
-        c.unetWidth = 16;
+        c.unetWidth = 8;
         c.checkpointEvery = 100;
         return c;
     }
@@ -84,6 +85,7 @@ Json GanConfig::toJson() const {
     j.set("ngf", ngf);
     j.set("ndf", ndf);
     j.set("norm", norm);
+    j.set("residual", residual);
     j.set("stage1_iterations", stage1Iterations);
     j.set("stage1_decay_start", stage1DecayStart);
     j.set("stage1_lr", stage1Lr);
@@ -145,6 +147,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "ngf") ngf = v.asInt();
             else if (key == "ndf") ndf = v.asInt();
             else if (key == "norm") norm = v.asString();
+            else if (key == "residual") residual = v.asBool();
             else if (key == "stage1_iterations") stage1Iterations = v.asInt();
             else if (key == "stage1_decay_start") stage1DecayStart = v.asInt();
             else if (key == "stage1_lr") stage1Lr = v.asNumber();

@@ -25,6 +25,9 @@ struct GanConfig {
     int ngf = 64;  // generator base width (pix2pix)
     int ndf = 64;  // discriminator base width
     std::string norm = "batch";  // batch | instance
+    // false: pix2pix's direct output (the paper). true: SinGAN's residual form, output = input image +
+    // G(...), which lets a freshly initialised deeper scale start from the coarser result.
+    bool residual = false;
 
     // Schedule (paper): Adam(0.5, 0.999); lr decays linearly to 0 after decayStart.
     int stage1Iterations = 4000, stage1DecayStart = 2000;

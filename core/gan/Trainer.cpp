@@ -255,9 +255,9 @@ void Trainer::trainFeatureUNet() {
     auto classWeights = torch::tensor({0.1, 1.0, 5.0}, image_.options());
     for (int it = 0; it < c.unetIterations; ++it) {
         seedFor(c.seed, -1, 0, it);
-        auto [img, lab] = augment(image_.expand({4, 1, -1, -1}).contiguous(), labels_.expand({4, 1, -1, -1}).contiguous(), strong);
-        img = resizeImage(img, c.unetSize);
-        lab = resizeLabels(lab, c.unetSize);
+        // Augmenting at the U-Net's own size costs a fraction of augmenting at the top size.
+        auto [img, lab] = augment(resizeImage(image_, c.unetSize).expand({4, 1, -1, -1}).contiguous(),
+                                  resizeLabels(labels_, c.unetSize).expand({4, 1, -1, -1}).contiguous(), strong);
         auto logits = unet_->forward(img);
         auto target = lab.squeeze(1).round().to(torch::kLong);
         auto ce = torch::nn::functional::cross_entropy(logits, target, torch::nn::functional::CrossEntropyFuncOptions().weight(classWeights));
@@ -396,14 +396,13 @@ bool Trainer::trainStage(int s, int stage) {
         auto cond = encodeCondition(lab, false, 0, 0, 0);
         torch::Tensor prev = s == 0 ? torch::zeros_like(cond)
                                     : upsampleImage(cascade_->run(labTop, s, c.rcWhileTraining, c.rcWhileTraining), size);
-        torch::Tensor input = torch::cat({cond, prev}, 1);
         if (stage == 2) {
             torch::NoGradGuard ng;
             nets.stage1->eval();
             nets.stage1->setDropoutActive(true);
-            input = torch::cat({cond, nets.stage1->forward(input)}, 1);
+            prev = applyGenerator(nets.stage1, cond, prev, c.residual);
         }
-        auto fake = g->forward(input);
+        auto fake = applyGenerator(g, cond, prev, c.residual);
 
         // Discriminator step.
         setRequiresGrad(*d, true);
@@ -467,6 +466,7 @@ bool Trainer::trainStage(int s, int stage) {
             e.set("lr", lr);
             e.set("iterations_per_second", doneHere / std::max(1e-6, elapsed));
             e.set("eta_seconds", (costTotal_ - costDone_) / std::max(1e-9, costRate));
+            e.set("elapsed_seconds", std::chrono::duration<double>(now - runStarted_).count());
             emit(e);
         }
         if ((it + 1) % c.checkpointEvery == 0 && !last) checkpoint(s, stage, it + 1, *g, *d, optG, optD);

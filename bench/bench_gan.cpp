@@ -1,0 +1,196 @@
+// CoSinGAN engine benchmark: per scale, milliseconds per training iteration (full loss: adversarial,
+// WPPL, MS-SSIM, U-Net features, VGG19 features when asked; stage 1 and stage 2), the cost of each part,
+// and synthesis latency (one top-size sample, and 8). For `paper`-width and `fast` networks, on CPU and
+// CUDA when present. With Debian's python3-torch installed it also times the same plain pix2pix G+D
+// step in Python and prints the C++/Python ratio. Prints tables; not a test.
+//
+//   bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg]
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "gan/Augment.h"
+#include "gan/Cascade.h"
+#include "gan/Engine.h"
+#include "gan/Losses.h"
+#include "gan/Networks.h"
+
+using namespace ctsw::gan;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+    std::string preset = "both";
+    int iterations = 5;
+    int threads = 0;
+    std::string device = "cpu";
+    bool vgg = false;
+};
+
+template <typename F>
+double msPer(F&& f, int iterations, torch::Device dev) {
+    f();  // warm-up: allocations and kernel selection
+    if (dev.is_cuda()) torch::cuda::synchronize();
+    const auto t0 = Clock::now();
+    for (int i = 0; i < iterations; ++i) f();
+    if (dev.is_cuda()) torch::cuda::synchronize();
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / iterations;
+}
+
+double pythonSeconds(int size, int downs, int ngf, int batch, int k, int iterations, int threads) {
+    const std::string script = std::string(CTSW_BENCH_DIR) + "/pix2pix_step.py";
+    const std::string cmd = "/usr/bin/python3 " + script + " " + std::to_string(size) + " " + std::to_string(downs) + " " + std::to_string(ngf) + " " +
+                            std::to_string(batch) + " " + std::to_string(iterations) + " " + std::to_string(threads) + " " + std::to_string(k) + " 2>/dev/null";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    char buf[128] = {0};
+    const bool ok = std::fgets(buf, sizeof buf, p) != nullptr;
+    const int rc = pclose(p);
+    return ok && rc == 0 ? std::atof(buf) : -1;
+}
+
+void benchPreset(const std::string& name, const Options& o, torch::Device dev, bool python) {
+    GanConfig c = GanConfig::fromPreset(name);
+    std::printf("\n## preset %s (ngf %d, ndf %d), %s\n\n", name.c_str(), c.ngf, c.ndf, dev.is_cuda() ? "CUDA" : "CPU");
+    std::printf("| size | batch | plain G+D ms | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
+                o.vgg ? "+VGG19 | " : "");
+    std::printf("|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
+    Cascade cascade(c, dev);
+    SegUNet unet(c.unetWidth);
+    unet->to(dev);
+    unet->eval();
+    Vgg19Features vgg{nullptr};
+    if (o.vgg) {
+        vgg = Vgg19Features();  // random weights: the cost is what is measured
+        vgg->to(dev);
+        vgg->eval();
+    }
+    for (auto& p : unet->parameters()) p.set_requires_grad(false);
+    const int top = c.topSize();
+    auto topImage = torch::rand({1, 1, top, top}, dev) * 2 - 1;
+    auto topLabels = torch::randint(0, 3, {1, 1, top, top}, torch::TensorOptions().device(dev)).to(torch::kFloat);
+    for (int s = 0; s < c.scaleCount(); ++s) {
+        const int size = c.sizes[static_cast<std::size_t>(s)];
+        const int batch = c.batchFor(size);
+        UNetGenerator g = cascade.makeGenerator(s), g1 = cascade.makeGenerator(s);
+        PatchDiscriminator d = cascade.makeDiscriminator(s);
+        initWeights(*g);
+        initWeights(*g1);
+        initWeights(*d);
+        g->to(dev);
+        g1->to(dev);
+        d->to(dev);
+        torch::optim::Adam og(g->parameters(), torch::optim::AdamOptions(2e-4).betas({0.5, 0.999}));
+        torch::optim::Adam od(d->parameters(), torch::optim::AdamOptions(2e-4).betas({0.5, 0.999}));
+        auto real = torch::rand({batch, 1, size, size}, dev) * 2 - 1;
+        auto lab = torch::randint(0, 3, {batch, 1, size, size}, torch::TensorOptions().device(dev)).to(torch::kFloat);
+        auto cond = encodeCondition(lab, false, 0, 0, 0);
+        auto prev = torch::rand({batch, 1, size, size}, dev) * 2 - 1;
+        auto w = classWeightMap(lab, c.classWeights);
+        auto bce = [](const torch::Tensor& x, float t) { return torch::binary_cross_entropy_with_logits(x, torch::full_like(x, t)); };
+        // level 0 plain pix2pix (adv + L1), 1 + WPPL + MS-SSIM, 2 + U-Net features, 3 + VGG
+        auto step = [&](int level, const torch::Tensor& input) {
+            auto fake = g->forward(input);
+            od.zero_grad();
+            auto ld = 0.5 * (bce(d->forward(torch::cat({cond, real}, 1)), 1) + bce(d->forward(torch::cat({cond, fake.detach()}, 1)), 0));
+            ld.backward();
+            od.step();
+            for (auto& p : d->parameters()) p.set_requires_grad(false);
+            og.zero_grad();
+            torch::Tensor lg = bce(d->forward(torch::cat({cond, fake}, 1)), 1);
+            if (level == 0) lg = lg + 10 * (fake - real).abs().mean();
+            if (level >= 1) lg = lg + 10 * wppl(fake, real, w) + (1 - msssim(fake, real));
+            if (level >= 2) lg = lg + 10 * unetFeatureLoss(unet, fake, real);
+            if (level >= 3 && vgg) lg = lg + 10 * vggFeatureLoss(vgg, fake, real);
+            lg.backward();
+            og.step();
+            for (auto& p : d->parameters()) p.set_requires_grad(true);
+        };
+        const auto input = torch::cat({cond, prev}, 1);
+        const double plain = msPer([&] { step(0, input); }, o.iterations, dev);
+        const double mixed = msPer([&] { step(1, input); }, o.iterations, dev);
+        const double withUnet = msPer([&] { step(2, input); }, o.iterations, dev);
+        const double withVgg = o.vgg ? msPer([&] { step(3, input); }, o.iterations, dev) : withUnet;
+        // Augmentation at the top size and the frozen coarser scales (random weights, same cost).
+        const double prep = msPer([&] {
+            AugmentStrength a;
+            a.elasticAlpha = c.elasticAlpha;
+            auto [img, l] = augment(topImage.expand({batch, 1, -1, -1}).contiguous(), topLabels.expand({batch, 1, -1, -1}).contiguous(), a);
+            if (s > 0) {
+                torch::NoGradGuard ng;
+                torch::Tensor x = torch::zeros({batch, 1, c.sizes[0], c.sizes[0]}, dev);
+                for (int k = 0; k < s; ++k) {
+                    const int sk = c.sizes[static_cast<std::size_t>(k)];
+                    auto ck = cascade.conditionAt(l, k, true);
+                    auto pk = k == 0 ? torch::zeros_like(ck) : upsampleImage(x, sk);
+                    UNetGenerator gk = cascade.makeGenerator(k);
+                    gk->to(dev);
+                    gk->eval();
+                    x = gk->forward(torch::cat({ck, pk}, 1));
+                    x = gk->forward(torch::cat({ck, x}, 1));
+                }
+            }
+        }, std::max(1, o.iterations / 2), dev);
+        const double stage2Extra = msPer([&] {
+            torch::NoGradGuard ng;
+            g1->eval();
+            g1->forward(input);
+        }, o.iterations, dev);
+        const double full = withVgg;
+        double py = -1;
+        if (python && !dev.is_cuda())
+            py = pythonSeconds(size, c.generatorDowns[static_cast<std::size_t>(s)], c.ngf, batch, c.discriminatorLayers[static_cast<std::size_t>(s)], o.iterations,
+                               torch::get_num_threads()) * 1000.0;
+        char vggCol[32] = "";
+        if (o.vgg) std::snprintf(vggCol, sizeof vggCol, "%8.0f | ", withVgg);
+        char pyCols[64];
+        if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / plain);
+        else std::snprintf(pyCols, sizeof pyCols, "%8s | %6s", "n/a", "n/a");
+        std::printf("| %4d | %5d | %12.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, batch, plain, mixed, withUnet, vggCol, prep,
+                    full + prep, full + prep + stage2Extra, pyCols);
+    }
+    // Synthesis: the whole cascade at the top size with randomized condition, as `synthesize` runs it.
+    for (int s = 0; s < c.scaleCount(); ++s) {
+        ScaleNets n;
+        n.stage1 = cascade.makeGenerator(s);
+        n.stage2 = cascade.makeGenerator(s);
+        initWeights(*n.stage1);
+        initWeights(*n.stage2);
+        n.stage1->to(dev);
+        n.stage2->to(dev);
+        cascade.scales().push_back(n);
+    }
+    auto one = topLabels;
+    const double single = msPer([&] { cascade.run(one, c.scaleCount(), true, false); }, o.iterations, dev);
+    const double eight = msPer([&] { for (int i = 0; i < 8; ++i) cascade.run(one, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
+    std::printf("\nsynthesis at %dx%d: one sample %.0f ms, 8 samples %.0f ms%s\n", top, top, single, eight,
+                name == "fast" ? (eight <= 1000 ? "  (target <= 1000 ms: met)" : "  (target <= 1000 ms: NOT met)") : "");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--preset" && i + 1 < argc) o.preset = argv[++i];
+        else if (a == "--iterations" && i + 1 < argc) o.iterations = std::max(1, std::atoi(argv[++i]));
+        else if (a == "--threads" && i + 1 < argc) o.threads = std::atoi(argv[++i]);
+        else if (a == "--device" && i + 1 < argc) o.device = argv[++i];
+        else if (a == "--vgg") o.vgg = true;
+        else { std::fprintf(stderr, "usage: bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg]\n"); return 1; }
+    }
+    setThreads(o.threads);
+    const DeviceInfo dev = resolveDevice(o.device);
+    const torch::Device device = dev.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    const bool python = !dev.cuda && std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0;
+    std::printf("bench_gan: %s, %d iterations per figure, python3-torch %s\n", dev.description.c_str(), o.iterations, python ? "found" : "not installed (no ratio)");
+    torch::manual_seed(0);
+    if (o.preset == "fast" || o.preset == "both") benchPreset("fast", o, device, python);
+    if (o.preset == "paper" || o.preset == "both") benchPreset("paper", o, device, python);
+    return 0;
+}

@@ -1,0 +1,97 @@
+#include "mask/LungMask.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace ctsw::mask {
+
+std::vector<int> connectedComponents(const std::vector<std::uint8_t>& fg, int w, int h, std::vector<std::size_t>& sizes) {
+    std::vector<int> id(fg.size(), 0);
+    sizes.assign(1, 0);
+    std::vector<int> stack;
+    for (int start = 0; start < w * h; ++start) {
+        if (!fg[static_cast<std::size_t>(start)] || id[static_cast<std::size_t>(start)]) continue;
+        const int label = static_cast<int>(sizes.size());
+        sizes.push_back(0);
+        stack.push_back(start);
+        id[static_cast<std::size_t>(start)] = label;
+        while (!stack.empty()) {
+            const int p = stack.back();
+            stack.pop_back();
+            ++sizes[static_cast<std::size_t>(label)];
+            const int x = p % w, y = p / w;
+            const int nb[4] = {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1};
+            for (int q : nb) {
+                if (q < 0 || !fg[static_cast<std::size_t>(q)] || id[static_cast<std::size_t>(q)]) continue;
+                id[static_cast<std::size_t>(q)] = label;
+                stack.push_back(q);
+            }
+        }
+    }
+    return id;
+}
+
+void fillHoles(std::vector<std::uint8_t>& mask, int w, int h) {
+    // Flood the background from the border; what it cannot reach is a hole.
+    std::vector<std::uint8_t> outside(mask.size(), 0);
+    std::vector<int> stack;
+    auto seed = [&](int p) {
+        if (!mask[static_cast<std::size_t>(p)] && !outside[static_cast<std::size_t>(p)]) { outside[static_cast<std::size_t>(p)] = 1; stack.push_back(p); }
+    };
+    for (int x = 0; x < w; ++x) { seed(x); seed((h - 1) * w + x); }
+    for (int y = 0; y < h; ++y) { seed(y * w); seed(y * w + w - 1); }
+    while (!stack.empty()) {
+        const int p = stack.back();
+        stack.pop_back();
+        const int x = p % w, y = p / w;
+        if (x > 0) seed(p - 1);
+        if (x + 1 < w) seed(p + 1);
+        if (y > 0) seed(p - w);
+        if (y + 1 < h) seed(p + w);
+    }
+    for (std::size_t i = 0; i < mask.size(); ++i)
+        if (!outside[i]) mask[i] = 1;
+}
+
+LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& o) {
+    const int w = image.width(), h = image.height();
+    std::vector<std::uint8_t> air(image.pixels().size());
+    for (std::size_t i = 0; i < air.size(); ++i) air[i] = image.pixels()[i] < o.threshold ? 1 : 0;
+    std::vector<std::size_t> sizes;
+    std::vector<int> id = connectedComponents(air, w, h, sizes);
+
+    // Which of the four sides each component touches (bit mask).
+    std::vector<int> sides(sizes.size(), 0);
+    for (int x = 0; x < w; ++x) {
+        sides[static_cast<std::size_t>(id[static_cast<std::size_t>(x)])] |= 1;
+        sides[static_cast<std::size_t>(id[static_cast<std::size_t>((h - 1) * w + x)])] |= 2;
+    }
+    for (int y = 0; y < h; ++y) {
+        sides[static_cast<std::size_t>(id[static_cast<std::size_t>(y * w)])] |= 4;
+        sides[static_cast<std::size_t>(id[static_cast<std::size_t>(y * w + w - 1)])] |= 8;
+    }
+    auto sideCount = [](int m) { return (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1); };
+    std::vector<bool> touchesBorder(sizes.size(), false);
+    for (std::size_t c = 1; c < sizes.size(); ++c) touchesBorder[c] = sideCount(sides[c]) > o.maxBorderSides;
+    const std::size_t minSize = static_cast<std::size_t>(o.minComponentFraction * w * h);
+    std::vector<int> candidates;
+    for (std::size_t c = 1; c < sizes.size(); ++c)
+        if (!touchesBorder[c] && sizes[c] >= minSize) candidates.push_back(static_cast<int>(c));
+    std::sort(candidates.begin(), candidates.end(), [&](int a, int b) { return sizes[static_cast<std::size_t>(a)] > sizes[static_cast<std::size_t>(b)]; });
+    if (static_cast<int>(candidates.size()) > o.maxComponents) candidates.resize(static_cast<std::size_t>(o.maxComponents));
+    // A second "lung" much smaller than the first is the trachea or bowel gas, not a lung.
+    if (candidates.size() == 2 && sizes[static_cast<std::size_t>(candidates[1])] * 8 < sizes[static_cast<std::size_t>(candidates[0])]) candidates.pop_back();
+
+    std::vector<std::uint8_t> keep(sizes.size(), 0);
+    for (int c : candidates) keep[static_cast<std::size_t>(c)] = 1;
+    std::vector<std::uint8_t> lung(air.size(), 0);
+    for (std::size_t i = 0; i < lung.size(); ++i) lung[i] = keep[static_cast<std::size_t>(id[i])];
+    fillHoles(lung, w, h);
+    LabelSlice out(w, h);
+    out.pixels() = std::move(lung);
+    out.spacingX = image.spacingX;
+    out.spacingY = image.spacingY;
+    return out;
+}
+
+}  // namespace ctsw::mask

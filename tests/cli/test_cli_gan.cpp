@@ -1,0 +1,164 @@
+// `cosingan train`, `synthesize` and `lung-mask` run as processes on real data (smoke preset, 1 thread).
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "image/Labels.h"
+#include "io/ImageFiles.h"
+#include "io/Npy.h"
+#include "json/Json.h"
+#include "../support/TestSupport.h"
+
+using namespace ctsw;
+using ctsw::test::CommandResult;
+using ctsw::test::shellQuote;
+using ctsw::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+class CliGanData : public ::testing::Test {
+protected:
+    void SetUp() override {
+        data_ = ctsw::test::dataDir();
+        if (data_.empty()) GTEST_SKIP() << "real data folder not found; skipping";
+        image_ = shellQuote(data_ + "/covid19-ct-seg-slices/coronacases_001_image_slice_110.npy");
+        mask_ = shellQuote(data_ + "/covid19-ct-seg-slices/coronacases_001_masks_slice_110.npy");
+    }
+    CommandResult run(const std::string& args) { return ctsw::test::runCommand(shellQuote(COSINGAN_EXE) + " " + args, scratch_); }
+    std::string trainArgs(const std::string& out) const {
+        return "train --image " + image_ + " --mask " + mask_ + " --mapping lung-left-right --orient flip-y --preset smoke --threads 1 --out " + shellQuote(out);
+    }
+    std::vector<Json> events(const std::string& text) {
+        std::vector<Json> out;
+        std::istringstream in(text);
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.empty()) continue;
+            try {
+                out.push_back(Json::parse(line));
+            } catch (const JsonError& e) {
+                ADD_FAILURE() << "event line is not JSON: " << line;
+            }
+        }
+        return out;
+    }
+    std::string data_, image_, mask_;
+    TempDir scratch_{"ctsw-cligan-io"};
+    TempDir work_{"ctsw-cligan"};
+};
+
+}  // namespace
+
+TEST_F(CliGanData, TrainEmitsEventsAndSynthesizeWritesADataset) {
+    const std::string model = work_.file("model");
+    CommandResult r = run(trainArgs(model) + " --events jsonl");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto ev = events(r.out);
+    ASSERT_GE(ev.size(), 4u);
+    EXPECT_EQ(ev.front().at("type").asString(), "started");
+    EXPECT_EQ(ev.back().at("type").asString(), "finished");
+    bool sawGan = false, sawNotice = false;
+    for (const auto& e : ev) {
+        if (e.at("type").asString() == "notice") sawNotice = e.at("message").asString().find("VGG19") != std::string::npos;
+        if (e.at("type").asString() != "progress" || e.stringOr("phase", "") != "gan") continue;
+        sawGan = true;
+        for (const char* key : {"scale", "stage", "iteration", "iterations_total", "loss_d", "loss_g_adv", "loss_wppl", "loss_msssim", "loss_vgg", "loss_unet",
+                                "lr", "iterations_per_second", "eta_seconds"})
+            EXPECT_TRUE(e.contains(key)) << key;
+    }
+    EXPECT_TRUE(sawGan);
+    EXPECT_TRUE(sawNotice) << "the VGG term being off must be said";
+
+    const std::string out = work_.file("dataset");
+    r = run("synthesize --model " + shellQuote(model) + " --mask " + mask_ + " --mapping lung-left-right --orient flip-y --count 3 --seed 5 --threads 1 --out " +
+            shellQuote(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    Json manifest = readJsonFile(out + "/manifest.json");
+    ASSERT_EQ(manifest.at("samples").size(), 3u);
+    EXPECT_EQ(manifest.at("format").asString(), "cosingan-dataset");
+    EXPECT_EQ(manifest.at("model_id").asString().size(), 16u);
+    EXPECT_EQ(manifest.at("samples")[1].at("seed").asInt(), 6);
+    for (const auto& s : manifest.at("samples").asArray()) {
+        RawImage2D png = readImage2D(out + "/" + s.at("mask").asString());
+        LabelVolume nii = readNiftiLabels(out + "/" + s.at("mask_nifti").asString(), LabelMapping::named("identity"));
+        ASSERT_EQ(png.values.width(), 48);
+        for (std::size_t i = 0; i < png.values.pixels().size(); ++i) ASSERT_EQ(static_cast<int>(png.values.pixels()[i]), nii.voxels()[i]);
+        CtVolume img = readNifti(out + "/" + s.at("image_nifti").asString());
+        const Range hu = valueRange(img.voxels());
+        EXPECT_GE(hu.min, -1250.0f);
+        EXPECT_LE(hu.max, 250.0f);
+    }
+    EXPECT_TRUE(fs::exists(out + "/manifest.csv"));
+    // The output folder is never overwritten without asking.
+    r = run("synthesize --model " + shellQuote(model) + " --mask " + mask_ + " --mapping lung-left-right --count 1 --out " + shellQuote(out));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
+}
+
+TEST_F(CliGanData, SigtermStopsWithACheckpointAndResumeFinishes) {
+    const std::string model = work_.file("model");
+    const std::string config = work_.file("long.json");
+    std::ofstream(config) << "{\"stage1_iterations\": 150, \"stage1_decay_start\": 100, \"checkpoint_every\": 1000}";
+    const std::string eventsPath = work_.file("events.jsonl");
+    // Start training in the background, wait for its first GAN progress event, then send SIGTERM.
+    const std::string script = shellQuote(COSINGAN_EXE) + " " + trainArgs(model) + " --config " + shellQuote(config) + " --events jsonl > " +
+                               shellQuote(eventsPath) + " & pid=$!; for i in $(seq 600); do grep -q '\"phase\":\"gan\"' " + shellQuote(eventsPath) +
+                               " 2>/dev/null && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo rc=$?";
+    CommandResult r = ctsw::test::runCommand("sh -c " + shellQuote(script), scratch_);
+    EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out << r.err;
+    auto ev = events(ctsw::test::readFile(eventsPath));
+    ASSERT_FALSE(ev.empty());
+    EXPECT_EQ(ev.back().at("type").asString(), "stopped");
+    EXPECT_TRUE(fs::exists(model + "/checkpoint/state.json"));
+    EXPECT_TRUE(fs::exists(model + "/checkpoint/g.pt"));
+
+    r = run("train --resume --threads 1 --events jsonl --out " + shellQuote(model));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto resumed = events(r.out);
+    EXPECT_TRUE(resumed.front().at("resumed").asBool());
+    EXPECT_EQ(resumed.back().at("type").asString(), "finished");
+    r = run("synthesize --model " + shellQuote(model) + " --mask " + mask_ + " --mapping lung-left-right --count 1 --out " + shellQuote(work_.file("ds")));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+}
+
+TEST_F(CliGanData, BadInputIsRefusedNamingTheFile) {
+    // A mask of another size than the image.
+    const std::string small = work_.file("small.npy");
+    writeNpyFloat32(small, {10, 12}, std::vector<float>(120, 0.0f));
+    CommandResult r = run("train --image " + image_ + " --mask " + shellQuote(small) + " --preset smoke --out " + shellQuote(work_.file("m")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("small.npy"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("512x512"), std::string::npos) << r.err;
+    // A model folder that is not one.
+    fs::create_directories(work_.file("empty-model"));
+    r = run("synthesize --model " + shellQuote(work_.file("empty-model")) + " --mask " + mask_ + " --mapping lung-left-right --out " + shellQuote(work_.file("x")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
+    // An unknown preset.
+    r = run(trainArgs(work_.file("m2")) + " --preset huge");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("huge"), std::string::npos) << r.err;
+}
+
+TEST_F(CliGanData, AutomaticLungMaskAgreesWithTheRadiologists) {
+    const std::string out = work_.file("lung.png");
+    CommandResult r = run("lung-mask --image " + image_ + " --orient flip-y --out " + shellQuote(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("DERIVED"), std::string::npos);
+    LabelSlice derived = readMaskSlice(out, LabelMapping::named("identity"));
+    LabelSlice truth = readMaskSlice(data_ + "/covid19-ct-seg-slices/coronacases_001_masks_slice_110.npy", LabelMapping::named("lung-left-right"), 0, 0,
+                                     Orientation2D::FlipY);
+    std::size_t both = 0, a = 0, b = 0;
+    for (std::size_t i = 0; i < derived.pixels().size(); ++i) {
+        a += derived.pixels()[i] == 1;
+        b += truth.pixels()[i] == 1;
+        both += derived.pixels()[i] == 1 && truth.pixels()[i] == 1;
+    }
+    const double dice = 2.0 * both / static_cast<double>(a + b);
+    EXPECT_GT(dice, 0.9) << "derived " << a << " px, radiologists " << b << " px";
+}

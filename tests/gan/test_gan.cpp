@@ -1,0 +1,392 @@
+// Engine tests: networks, losses, augmentation, training, checkpoints, resume, synthesis.
+// CPU only, one thread (so that results are repeatable and parallel ctest runs do not contend).
+#include <torch/torch.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "MiniTest.h"
+#include "gan/Augment.h"
+#include "gan/Cascade.h"
+#include "gan/Engine.h"
+#include "gan/Losses.h"
+#include "gan/Networks.h"
+#include "io/Npy.h"
+
+namespace fs = std::filesystem;
+using namespace ctsw;
+using namespace ctsw::gan;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        static int n = 0;
+        path = fs::temp_directory_path() / ("ctsw-gan-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string operator/(const std::string& f) const { return (path / f).string(); }
+};
+
+std::string dataDir() {
+#ifdef CTSW_DATA_DIR
+    if (fs::is_directory(CTSW_DATA_DIR)) return CTSW_DATA_DIR;
+#endif
+    return {};
+}
+
+// The real COVID-19-CT-Seg slice (HU) with its radiologists' lung mask, flipped to radiological display,
+// plus a painted infection patch inside the right lung so that all three labels occur.
+TrainingPair realPair(int size) {
+    const std::string d = dataDir();
+    if (d.empty()) SKIP("shared/data not found");
+    NpyArray img = readNpy(d + "/covid19-ct-seg-slices/coronacases_001_image_slice_110.npy");
+    NpyArray msk = readNpy(d + "/covid19-ct-seg-slices/coronacases_001_masks_slice_110.npy");
+    Slice<float> image(512, 512);
+    LabelSlice labels(512, 512);
+    for (int y = 0; y < 512; ++y)
+        for (int x = 0; x < 512; ++x) {
+            const std::size_t src = static_cast<std::size_t>(511 - y) * 512 + x;  // Fortran order, flipped vertically
+            image.at(x, y) = static_cast<float>(img.values[src]);
+            labels.at(x, y) = msk.values[src] > 0 ? 1 : 0;
+        }
+    for (int y = 230; y < 290; ++y)
+        for (int x = 120; x < 180; ++x)
+            if (labels.at(x, y) == 1) labels.at(x, y) = 2;
+    return prepareTrainingPair(image, true, labels, size, -1250, 250);
+}
+
+GanConfig tinyConfig() {
+    GanConfig c = GanConfig::fromPreset("smoke");
+    c.checkpointEvery = 4;
+    return c;
+}
+
+TrainOptions quietOptions(const GanConfig& c, const std::string& dir) {
+    TrainOptions o;
+    o.config = c;
+    o.modelDir = dir;
+    o.device = "cpu";
+    o.threads = 1;
+    return o;
+}
+
+std::vector<char> bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE(GeneratorAndDiscriminatorShapesAtEveryPaperScale) {
+    torch::NoGradGuard g;
+    GanConfig c = GanConfig::fromPreset("paper");
+    c.validate();
+    for (int s = 0; s < c.scaleCount(); ++s) {
+        const int size = c.sizes[static_cast<std::size_t>(s)];
+        // Narrow networks: the shapes do not depend on the width.
+        UNetGenerator gen(c.generatorDowns[static_cast<std::size_t>(s)], 2, 2, 1, 0.5, false);
+        PatchDiscriminator disc(c.discriminatorLayers[static_cast<std::size_t>(s)], 2, 2, false);
+        gen->eval();
+        disc->eval();
+        auto out = gen->forward(torch::zeros({1, 2, size, size}));
+        REQUIRE(out.sizes() == torch::IntArrayRef({1, 1, size, size}));
+        REQUIRE(out.min().item<float>() >= -1.0f && out.max().item<float>() <= 1.0f);
+        auto d = disc->forward(torch::zeros({1, 2, size, size}));
+        REQUIRE_MSG(d.size(2) >= 1 && d.size(3) >= 1, "no PatchGAN output at size " << size);
+    }
+}
+
+TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
+    // pix2pix unet_256 (8 downsamplings, ngf 64) has 54.4 M parameters; ours with 2 in / 1 out channels.
+    UNetGenerator gen(8, 64, 2, 1, 0.5, false);
+    const double millions = static_cast<double>(parameterCount(*gen)) / 1e6;
+    REQUIRE_MSG(millions > 54.3 && millions < 54.5, millions);
+    UNetGenerator four(4, 64, 2, 1, 0.5, false);
+    REQUIRE_NEAR(static_cast<double>(parameterCount(*four)) / 1e6, 6.17, 0.02);
+}
+
+TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
+    GanConfig c = GanConfig::fromPreset("paper");
+    c.discriminatorLayers[0] = 4;  // 32 px cannot hold 4 strided layers plus two stride-1 layers
+    REQUIRE_THROWS_WITH(c.validate(), "no output at size 32");
+    GanConfig d = GanConfig::fromPreset("fast");
+    REQUIRE_THROWS_WITH(d.applyJson(Json::parse("{\"ngff\": 3}")), "ngff");
+    d.applyJson(Json::parse("{\"ngf\": 24, \"sizes\": [32, 64], \"generator_downs\": [4, 5], \"discriminator_layers\": [3, 4]}"));
+    d.validate();
+    REQUIRE(d.ngf == 24 && d.topSize() == 64);
+    GanConfig e = GanConfig::fromPreset("fast");
+    GanConfig f = GanConfig::fromPreset("paper");
+    f.applyJson(e.toJson());
+    REQUIRE(f.toJson() == e.toJson());
+}
+
+TEST_CASE(WpplIsZeroForIdenticalImagesAndWeightsEachClass) {
+    auto labels = torch::zeros({1, 1, 8, 8});
+    labels.slice(2, 0, 2).fill_(1);  // 16 lung pixels
+    labels.slice(2, 2, 3).fill_(2);  // 8 infection pixels; 40 background
+    auto w = classWeightMap(labels, {0.1, 0.5, 1.0});
+    auto a = torch::rand({1, 1, 8, 8}) * 2 - 1;
+    REQUIRE_NEAR(wppl(a, a, w).item<double>(), 0.0, 1e-12);
+    // An error of 1 on infection only: 8 * 1.0 / (40 * 0.1 + 16 * 0.5 + 8 * 1.0).
+    auto b = a.clone();
+    b.slice(2, 2, 3) += 1;
+    REQUIRE_NEAR(wppl(b, a, w).item<double>(), 8.0 / 20.0, 1e-6);
+    // The same error on background weighs ten times less per pixel.
+    auto c = a.clone();
+    c.slice(2, 3, 4) += 1;
+    REQUIRE_NEAR(wppl(c, a, w).item<double>(), 8 * 0.1 / 20.0, 1e-6);
+}
+
+TEST_CASE(MsssimIsOneForIdenticalImagesAndFiniteAtEveryScale) {
+    for (int size : {32, 48, 64, 96, 128, 256, 512}) {
+        auto a = (torch::rand({2, 1, size, size}) * 2 - 1).requires_grad_(true);
+        auto same = msssim(a, a.detach());
+        REQUIRE_NEAR(same.item<double>(), 1.0, 1e-4);
+        auto other = torch::rand({2, 1, size, size}) * 2 - 1;
+        auto diff = msssim(a, other);
+        REQUIRE_MSG(diff.item<double>() < 0.5, "size " << size << ": " << diff.item<double>());
+        (1 - diff).backward();
+        REQUIRE_MSG(torch::isfinite(a.grad()).all().item<bool>(), "non-finite gradient at size " << size);
+    }
+    REQUIRE(msssimLevels(32) == 2 && msssimLevels(48) == 3 && msssimLevels(96) == 4 && msssimLevels(192) == 5 && msssimLevels(512) == 5);
+}
+
+TEST_CASE(AugmentationMovesImageAndMaskTogether) {
+    torch::manual_seed(3);
+    // An image whose value encodes its label: every augmented pixel must still agree with the mask.
+    auto labels = torch::zeros({4, 1, 128, 128});
+    labels.slice(2, 30, 90).slice(3, 20, 60).fill_(1);
+    labels.slice(2, 50, 70).slice(3, 70, 110).fill_(2);
+    auto image = labels - 1.0;  // -1, 0, 1
+    AugmentStrength strong;
+    strong.elasticAlpha = 34;
+    auto [img, lab] = augment(image, labels, strong);
+    REQUIRE(!torch::equal(lab, labels));  // it did move
+    auto mismatch = ((img - (lab - 1.0)).abs() > 0.5).to(torch::kFloat).mean().item<double>();
+    REQUIRE_MSG(mismatch < 0.01, "fraction of misaligned pixels " << mismatch);
+    // Labels stay exact under nearest sampling.
+    REQUIRE((lab.eq(0) | lab.eq(1) | lab.eq(2)).all().item<bool>());
+}
+
+TEST_CASE(RandomizedConditionStaysInTheRangesOfEquationTen) {
+    torch::manual_seed(7);
+    auto labels = torch::zeros({1, 1, 64, 64});
+    labels.slice(2, 0, 20).fill_(1);
+    labels.slice(2, 20, 30).fill_(2);
+    auto c = (encodeCondition(labels, true, 16, 16, 32) + 1) * 127.5;  // back to 0..255
+    auto bg = c.masked_select(labels == 0), lung = c.masked_select(labels == 1), inf = c.masked_select(labels == 2);
+    REQUIRE(bg.min().item<double>() >= -1e-4 && bg.max().item<double>() <= 16 + 1e-4);
+    REQUIRE(lung.min().item<double>() >= 112 - 1e-4 && lung.max().item<double>() <= 144 + 1e-4);
+    REQUIRE(inf.min().item<double>() >= 223 - 1e-4 && inf.max().item<double>() <= 255 + 1e-4);
+    REQUIRE(bg.std().item<double>() > 1.0);  // noise per pixel, not a constant
+    auto clean = (encodeCondition(labels, false, 16, 16, 32) + 1) * 127.5;
+    REQUIRE_NEAR(clean.masked_select(labels == 1).mean().item<double>(), 128.0, 1e-3);
+}
+
+TEST_CASE(ModuleSaveAndLoadIsBitExact) {
+    TempDir t;
+    torch::manual_seed(1);
+    UNetGenerator a(4, 8, 2, 1, 0.5, false);
+    initWeights(*a);
+    store::saveModule(*a, t / "g.pt");
+    UNetGenerator b(4, 8, 2, 1, 0.5, false);
+    store::loadModule(*b, t / "g.pt");
+    auto pa = a->named_parameters(), pb = b->named_parameters();
+    for (const auto& p : pa) REQUIRE(torch::equal(p.value(), pb[p.key()]));
+    for (const auto& p : a->named_buffers()) REQUIRE(torch::equal(p.value(), *b->named_buffers().find(p.key())));
+    // A generator of another depth refuses the file by name.
+    UNetGenerator c(5, 8, 2, 1, 0.5, false);
+    REQUIRE_THROWS_WITH(store::loadModule(*c, t / "g.pt"), "g.pt");
+}
+
+TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig c = tinyConfig();
+    c.sizes = {32, 48};
+    c.stage1Iterations = 40;
+    c.stage1DecayStart = 30;
+    c.stage2Iterations = 10;
+    c.stage2DecayStart = 5;
+    c.residual = true;  // the fast preset's form; the other cases train the paper's direct form
+    std::vector<double> wpplScale0;
+    std::vector<std::string> types;
+    TrainOptions o = quietOptions(c, t / "model");
+    o.onEvent = [&](const Json& e) {
+        types.push_back(e.at("type").asString());
+        if (e.stringOr("type", "") == "progress" && e.stringOr("phase", "") == "gan" && e.at("scale").asInt() == 0 && e.at("stage").asInt() == 1)
+            wpplScale0.push_back(e.at("loss_wppl").asNumber());
+    };
+    REQUIRE(train(pair, o) == TrainOutcome::Finished);
+    REQUIRE(types.front() == "started" && types.back() == "finished");
+    REQUIRE(std::count(types.begin(), types.end(), "notice") == 1);  // VGG off, said plainly
+    // Reconstruction of the training slice from its own mask (no randomized condition, no dropout):
+    // the trained model must be clearly closer than the same model stopped after 2 iterations.
+    GanConfig barely = c;
+    barely.stage1Iterations = 2;
+    barely.stage1DecayStart = 2;
+    barely.stage2Iterations = 1;
+    barely.stage2DecayStart = 1;
+    TrainOptions ob = quietOptions(barely, t / "barely");
+    REQUIRE(train(pair, ob) == TrainOutcome::Finished);
+    auto reconstructionError = [&](const std::string& dir) {
+        Synthesizer s(dir, "cpu");
+        SynthesisOptions o;
+        o.randomizedCondition = false;
+        auto x = s.synthesize(pair.labels, o);
+        double err = 0;
+        for (std::size_t i = 0; i < x[0].image.pixels().size(); ++i) err += std::abs(x[0].image.pixels()[i] - pair.image.pixels()[i]);
+        return err / static_cast<double>(x[0].image.pixels().size());
+    };
+    const double trained = reconstructionError(t / "model"), untrained = reconstructionError(t / "barely");
+    REQUIRE_MSG(trained < 0.7 * untrained, "mean |error| trained " << trained << " vs 2 iterations " << untrained);
+    REQUIRE(!wpplScale0.empty());
+
+    ModelInfo info = readModelInfo(t / "model");
+    REQUIRE(info.complete);
+    REQUIRE(info.json.at("losses").at("vgg").at("active").asBool() == false);
+    REQUIRE(info.json.at("losses").at("unet").at("active").asBool() == true);
+    REQUIRE(info.json.at("losses").at("vgg").at("reason").asString().find("VGG19") != std::string::npos);
+
+    Synthesizer synth(t / "model", "cpu");
+    REQUIRE(synth.topSize() == 48);
+    SynthesisOptions so;
+    so.count = 3;
+    so.seed = 11;
+    auto samples = synth.synthesize(pair.labels, so);
+    REQUIRE(samples.size() == 3);
+    REQUIRE(samples[0].image.width() == 48 && samples[0].labels.pixels() == pair.labels.pixels());
+    REQUIRE(samples[0].seed == 11 && samples[2].seed == 13);
+    REQUIRE(samples[0].image.pixels() != samples[1].image.pixels());  // seeds differ, so samples differ
+    // A seed reproduces its sample whatever the count.
+    so.count = 1;
+    so.seed = 12;
+    auto again = synth.synthesize(pair.labels, so);
+    REQUIRE(again[0].image.pixels() == samples[1].image.pixels());
+    // Without randomized condition and dropout the result is deterministic.
+    so.randomizedCondition = false;
+    auto d1 = synth.synthesize(pair.labels, so);
+    so.seed = 99;
+    auto d2 = synth.synthesize(pair.labels, so);
+    REQUIRE(d1[0].image.pixels() == d2[0].image.pixels());
+}
+
+TEST_CASE(ResumeAfterStopGivesTheUninterruptedResult) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig c = tinyConfig();
+    TrainOptions full = quietOptions(c, t / "full");
+    REQUIRE(train(pair, full) == TrainOutcome::Finished);
+
+    // Stop in the middle of scale 1, stage 1, after a checkpoint has been written; then resume.
+    std::atomic<bool> stop{false};
+    TrainOptions part = quietOptions(c, t / "part");
+    part.stopRequested = &stop;
+    bool sawStopped = false;
+    part.onEvent = [&](const Json& e) {
+        // The first progress event of scale 1, stage 1 (events are throttled, so not every iteration has one).
+        if (e.stringOr("type", "") == "progress" && e.stringOr("phase", "") == "gan" && e.at("scale").asInt() == 1 && e.at("stage").asInt() == 1) stop = true;
+        if (e.stringOr("type", "") == "stopped") sawStopped = true;
+    };
+    REQUIRE(train(pair, part) == TrainOutcome::Stopped);
+    REQUIRE(sawStopped);
+    REQUIRE(fs::exists(t / "part/checkpoint/state.json"));
+    REQUIRE(!readModelInfo(t / "part").complete);
+    REQUIRE_THROWS_WITH(Synthesizer(t / "part", "cpu"), "has not finished");
+
+    TrainOptions resume = quietOptions(c, t / "part");
+    resume.resume = true;
+    REQUIRE(train(TrainingPair{}, resume) == TrainOutcome::Finished);
+    for (int s = 0; s < 2; ++s)
+        for (int stage = 1; stage <= 2; ++stage) {
+            const std::string f = store::scaleFile(s, stage);
+            REQUIRE_MSG(bytes(t / ("full/" + f)) == bytes(t / ("part/" + f)), f << " differs after resume");
+        }
+}
+
+TEST_CASE(CorruptTruncatedOrForeignModelsAreRefusedByName) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    REQUIRE(train(pair, quietOptions(tinyConfig(), t / "m")) == TrainOutcome::Finished);
+    // Truncated weights.
+    const std::string w = t / "m/scale1_stage2.pt";
+    auto content = bytes(w);
+    {
+        std::ofstream out(w, std::ios::binary | std::ios::trunc);
+        out.write(content.data(), static_cast<std::streamsize>(content.size() / 2));
+    }
+    REQUIRE_THROWS_WITH(Synthesizer(t / "m", "cpu"), "scale1_stage2.pt");
+    // Same size, altered content.
+    content[content.size() / 2] ^= 0x5A;
+    {
+        std::ofstream out(w, std::ios::binary | std::ios::trunc);
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    }
+    REQUIRE_THROWS_WITH(Synthesizer(t / "m", "cpu"), "hash");
+    // A foreign config and a truncated config.
+    std::ofstream(t / "m/config.json") << "{\"format\": \"something-else\", \"version\": 1}";
+    REQUIRE_THROWS_WITH(Synthesizer(t / "m", "cpu"), "not a CoSinGAN model");
+    std::ofstream(t / "m/config.json") << "{\"format\": \"cosingan-model\", \"vers";
+    REQUIRE_THROWS_WITH(Synthesizer(t / "m", "cpu"), "config.json");
+    REQUIRE_THROWS_WITH(Synthesizer(t / "nothing-here", "cpu"), "nothing-here");
+}
+
+TEST_CASE(ExistingModelIsNeverOverwrittenWithoutResume) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    REQUIRE(train(pair, quietOptions(tinyConfig(), t / "m")) == TrainOutcome::Finished);
+    REQUIRE_THROWS_WITH(train(pair, quietOptions(tinyConfig(), t / "m")), "already holds a model");
+}
+
+TEST_CASE(NanInALossFailsAndKeepsTheLastCheckpoint) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig c = tinyConfig();
+    c.stage1Lr = 1e30;  // diverges within a few iterations
+    c.stage1DecayStart = c.stage1Iterations;
+    std::string reason;
+    TrainOptions o = quietOptions(c, t / "m");
+    o.onEvent = [&](const Json& e) {
+        if (e.stringOr("type", "") == "failed") reason = e.at("reason").asString();
+    };
+    REQUIRE(train(pair, o) == TrainOutcome::Failed);
+    REQUIRE_MSG(reason.find("NaN") != std::string::npos || reason.find("infinite") != std::string::npos, reason);
+    REQUIRE(fs::exists(t / "m/config.json"));
+    REQUIRE(!readModelInfo(t / "m").complete);
+}
+
+TEST_CASE(FusionMixesTwoModelsWithAlpha) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig a = tinyConfig();
+    GanConfig b = tinyConfig();
+    b.seed = 2;
+    REQUIRE(train(pair, quietOptions(a, t / "a")) == TrainOutcome::Finished);
+    REQUIRE(train(pair, quietOptions(b, t / "b")) == TrainOutcome::Finished);
+    SynthesisOptions so;
+    so.randomizedCondition = false;
+    so.fusionAlpha = 1.0;
+    Synthesizer onlyA(t / "a", "cpu");
+    Synthesizer fused(t / "a", "cpu", t / "b");
+    REQUIRE(fused.hasSecondModel());
+    auto x = onlyA.synthesize(pair.labels, so);
+    auto y = fused.synthesize(pair.labels, so);
+    for (std::size_t i = 0; i < x[0].image.pixels().size(); ++i) REQUIRE_NEAR(x[0].image.pixels()[i], y[0].image.pixels()[i], 1e-5);
+    so.fusionAlpha.reset();
+    auto z = fused.synthesize(pair.labels, so);
+    REQUIRE(z[0].alpha >= 0.0 && z[0].alpha <= 1.0);
+}
+
+int main(int argc, char** argv) {
+    torch::set_num_threads(1);
+    return minitest::runAll(argc, argv);
+}
