@@ -11,10 +11,14 @@
 
 namespace {
 
-const char* kUsage =
+const char* kUsageHeader =
     "cosingan - CT Synthesis Workbench command-line tool\n"
     "\n"
     "Usage:\n"
+    ;
+
+#ifndef CTSW_ENGINE_ONLY
+const char* kUsageFull =
     "  cosingan info PATH [--json]\n"
     "      Describe a DICOM folder or file, a NIfTI volume, or a 2D image (PNG, JPEG, NPY):\n"
     "      series, slices, size, spacing, origin, direction, HU range and warnings.\n"
@@ -22,9 +26,10 @@ const char* kUsage =
     "  cosingan convert INPUT OUTPUT [--series ID] [--slice K] [--window NAME|W/L] [--orient O]\n"
     "                   [--mask MAPPING [--reference IMAGE]]\n"
     "      Convert a DICOM folder, NIfTI or 2D image to NIfTI (.nii, .nii.gz), PNG (.png) or NPY\n"
-    "      (.npy, one float32 slice), chosen by OUTPUT's extension. --series picks one series (id or UID from `info`),\n"
-    "      --slice K writes slice K only (PNG and NPY need one slice). PNG images are windowed\n"
-    "      to 8 bit with --window (lung W1500/L-600 by default; mediastinum, bone, or W/L).\n"
+    "      (.npy, one float32 slice), chosen by OUTPUT's extension. --series picks one series\n"
+    "      (id or UID from `info`), --slice K writes slice K only (PNG and NPY need one slice).\n"
+    "      PNG images are windowed to 8 bit with --window (lung W1500/L-600 by default;\n"
+    "      mediastinum, bone, or W/L).\n"
     "      --mask MAPPING reads INPUT as a mask and maps its values to the product's labels\n"
     "      (0 background, 1 lung, 2 infection). MAPPING is one of identity, lung-left-right,\n"
     "      binary-lung, binary-infection, ggo-consolidation, or a table such as 0:0,1:1,2:1.\n"
@@ -36,6 +41,14 @@ const char* kUsage =
     "      Derive a lung mask automatically (threshold, air outside the body removed, the largest\n"
     "      components kept, holes filled); --infection merges an infection mask (label 2). The lung\n"
     "      is derived, not drawn by a radiologist, and the output says so.\n"
+    ;
+#else
+const char* kUsageFull =
+    "  (info, convert and lung-mask need the full build; this engine-only build reads NPY slices\n"
+    "  and masks, and writes 8-bit PGM images instead of PNG, and no NIfTI)\n";
+#endif
+
+const char* kUsageEngine =
     "  cosingan train --image IMG --mask MASK --out MODEL_DIR [--preset fast|paper|smoke] [--config JSON]\n"
     "                 [--seed S] [--slice K] [--series ID] [--mapping M] [--orient O] [--events jsonl]\n"
     "                 [--device auto|cpu|cuda] [--threads N]\n"
@@ -53,20 +66,23 @@ const char* kUsage =
     "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
     "      turns on test-time dropout; --model2 fuses two models (alpha uniform in [0, 1] or --alpha).\n"
     "\n"
+    "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
+
+std::string usage() { return std::string(kUsageHeader) + kUsageFull + kUsageEngine; }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? ctsw::cli::kBadInput : ctsw::cli::kOk;
     }
     const std::string command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     for (const auto& a : rest)
-        if (a == "--help" || a == "-h") { std::fputs(kUsage, stdout); return ctsw::cli::kOk; }
+        if (a == "--help" || a == "-h") { std::fputs(usage().c_str(), stdout); return ctsw::cli::kOk; }
     try {
 #ifndef CTSW_ENGINE_ONLY
         if (command == "info") return ctsw::cli::runInfo(rest);
@@ -75,7 +91,7 @@ int main(int argc, char** argv) {
 #endif
         if (command == "train") return ctsw::cli::runTrain(rest);
         if (command == "synthesize") return ctsw::cli::runSynthesize(rest);
-        std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+        std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), usage().c_str());
         return ctsw::cli::kBadInput;
     } catch (const ctsw::cli::UsageError& e) {
         std::fprintf(stderr, "cosingan %s: %s (see cosingan --help)\n", command.c_str(), e.what());
