@@ -1,0 +1,193 @@
+// Mask editing: strokes, rules, fill, islands, undo/redo under a memory budget, automatic lung mask.
+#include <gtest/gtest.h>
+
+#include "io/ImageFiles.h"
+#include "mask/LabelEditor.h"
+#include "mask/LungMask.h"
+#include "../support/TestSupport.h"
+
+using namespace ctsw;
+using namespace ctsw::mask;
+
+namespace {
+
+LabelVolume blank(int w = 256, int h = 256, int d = 3) {
+    Geometry g;
+    g.size = {w, h, d};
+    return LabelVolume(g, 0);
+}
+
+std::size_t count(const LabelVolume& v, int slice, std::uint8_t value) {
+    std::size_t n = 0;
+    const std::uint8_t* p = v.slicePointer(slice);
+    for (int i = 0; i < v.width() * v.height(); ++i) n += p[i] == value;
+    return n;
+}
+
+}  // namespace
+
+TEST(LabelEditor, FastStrokeLeavesNoGaps) {
+    LabelVolume v = blank();
+    LabelEditor e(v);
+    PaintRules rules;
+    e.beginStroke(1, Label::Lung, 3.0, false, rules);
+    e.strokeTo(10, 20);
+    e.strokeTo(240, 20);  // one mouse event 230 pixels later
+    EXPECT_GT(e.endStroke(), 0u);
+    for (int x = 10; x < 240; ++x) ASSERT_EQ(v.at(x, 20, 1), 1) << "gap at x=" << x;
+    EXPECT_EQ(count(v, 0, 1) + count(v, 2, 1), 0u);  // other slices untouched
+    EXPECT_EQ(v.at(125, 30, 1), 0);                   // radius respected
+}
+
+TEST(LabelEditor, ThresholdLimitedBrushPaintsOnlyInTheRange) {
+    LabelVolume v = blank(64, 64, 1);
+    CtVolume image(v.geometry(), 0.0f);
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) image.at(x, y, 0) = x < 32 ? -850.0f : 40.0f;
+    LabelEditor e(v, &image);
+    PaintRules rules;
+    rules.intensityRange = std::make_pair(-1000.0f, -400.0f);
+    e.beginStroke(0, Label::Lung, 40.0, false, rules);
+    e.strokeTo(32, 32);
+    e.endStroke();
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) ASSERT_EQ(v.at(x, y, 0), x < 32 && (x + 0.5 - 32) * (x + 0.5 - 32) + (y + 0.5 - 32) * (y + 0.5 - 32) <= 1600 ? 1 : 0);
+}
+
+TEST(LabelEditor, InfectionOnlyInsideLungAndOtherLabelsProtected) {
+    LabelVolume v = blank(64, 64, 1);
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 32; ++x) v.at(x, y, 0) = 1;  // lung on the left half
+    LabelEditor e(v);
+    PaintRules rules;
+    e.beginStroke(0, Label::Infection, 6.0, false, rules);
+    e.strokeTo(10, 32);
+    e.strokeTo(54, 32);
+    e.endStroke();
+    EXPECT_EQ(v.at(20, 32, 0), 2);  // inside lung: infection
+    EXPECT_EQ(v.at(45, 32, 0), 0);  // outside lung: refused
+    // Painting lung does not overwrite infection by default...
+    e.beginStroke(0, Label::Lung, 6.0, false, rules);
+    e.strokeTo(20, 32);
+    e.endStroke();
+    EXPECT_EQ(v.at(20, 32, 0), 2);
+    // ...but does with the explicit overwrite policy; and without the rule infection goes anywhere.
+    PaintRules all;
+    all.overwrite = Overwrite::OverwriteAll;
+    all.infectionOnlyInsideLung = false;
+    e.beginStroke(0, Label::Lung, 2.0, false, all);
+    e.strokeTo(20, 32);
+    e.endStroke();
+    EXPECT_EQ(v.at(20, 32, 0), 1);
+    e.beginStroke(0, Label::Infection, 2.0, false, all);
+    e.strokeTo(50, 10);
+    e.endStroke();
+    EXPECT_EQ(v.at(50, 10, 0), 2);
+}
+
+TEST(LabelEditor, EraserRemovesOnlyItsLabelDownToWhatLiesBeneath) {
+    LabelVolume v = blank(32, 32, 1);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x) v.at(x, y, 0) = x < 16 ? 2 : 1;
+    LabelEditor e(v);
+    e.beginStroke(0, Label::Infection, 100.0, true, PaintRules{});
+    e.strokeTo(16, 16);
+    e.endStroke();
+    EXPECT_EQ(count(v, 0, 2), 0u);
+    EXPECT_EQ(count(v, 0, 1), 32u * 32u);  // infection erased to lung, lung untouched
+}
+
+TEST(LabelEditor, FloodFillFillsTheEnclosedRegionOnly) {
+    LabelVolume v = blank(40, 40, 1);
+    for (int i = 10; i < 30; ++i) v.at(i, 10, 0) = v.at(i, 29, 0) = v.at(10, i, 0) = v.at(29, i, 0) = 1;  // a lung ring
+    LabelEditor e(v);
+    EXPECT_EQ(e.floodFill(0, 20, 20, Label::Lung, PaintRules{}), 18u * 18u);
+    EXPECT_EQ(v.at(20, 20, 0), 1);
+    EXPECT_EQ(v.at(5, 5, 0), 0);  // outside the ring untouched
+    EXPECT_TRUE(e.undo());
+    EXPECT_EQ(v.at(20, 20, 0), 0);
+}
+
+TEST(LabelEditor, RemoveSmallIslandsKeepsLargeRegions) {
+    LabelVolume v = blank(64, 64, 1);
+    for (int y = 0; y < 30; ++y)
+        for (int x = 0; x < 30; ++x) v.at(x, y, 0) = 1;  // 900 px
+    v.at(50, 50, 0) = v.at(51, 50, 0) = 1;               // 2 px island
+    LabelEditor e(v);
+    EXPECT_EQ(e.removeSmallIslands(0, Label::Lung, 10), 2u);
+    EXPECT_EQ(v.at(50, 50, 0), 0);
+    EXPECT_EQ(count(v, 0, 1), 900u);
+}
+
+TEST(LabelEditor, UndoRedoRestoreExactlyAndANewEditClearsRedo) {
+    LabelVolume v = blank();
+    LabelEditor e(v);
+    const auto original = v.voxels();
+    e.beginStroke(1, Label::Lung, 10, false, PaintRules{});
+    e.strokeTo(50, 50);
+    e.strokeTo(150, 120);
+    e.endStroke();
+    const auto afterFirst = v.voxels();
+    e.beginStroke(1, Label::Infection, 5, false, PaintRules{});
+    e.strokeTo(100, 85);
+    e.endStroke();
+    const auto afterSecond = v.voxels();
+    ASSERT_NE(afterFirst, afterSecond);
+    EXPECT_TRUE(e.undo());
+    EXPECT_EQ(v.voxels(), afterFirst);
+    EXPECT_TRUE(e.undo());
+    EXPECT_EQ(v.voxels(), original);
+    EXPECT_FALSE(e.undo());
+    EXPECT_TRUE(e.redo());
+    EXPECT_TRUE(e.redo());
+    EXPECT_EQ(v.voxels(), afterSecond);
+    EXPECT_TRUE(e.undo());
+    e.beginStroke(0, Label::Lung, 3, false, PaintRules{});
+    e.strokeTo(5, 5);
+    e.endStroke();
+    EXPECT_FALSE(e.canRedo());
+    EXPECT_EQ(e.lastTouchedSlice(), 0);
+}
+
+TEST(LabelEditor, HistoryIsDeltasUnderAMemoryBudget) {
+    LabelVolume v = blank(512, 512, 1);
+    LabelEditor e(v);
+    // A stroke 20 px wide changes ~20 rows of runs, not a 256 KiB slice snapshot.
+    e.beginStroke(0, Label::Lung, 10, false, PaintRules{});
+    e.strokeTo(100, 100);
+    e.strokeTo(400, 100);
+    e.endStroke();
+    EXPECT_LT(e.historyBytes(), 2048u);
+    e.setBudgetBytes(4096);
+    for (int i = 0; i < 40; ++i) {
+        e.beginStroke(0, i % 2 ? Label::Lung : Label::Background, 10, false, PaintRules{});
+        e.strokeTo(50, 10 + i * 12);
+        e.strokeTo(450, 10 + i * 12);
+        e.endStroke();
+    }
+    EXPECT_LE(e.historyBytes(), 4096u);
+    EXPECT_LT(e.undoSteps(), 41u);  // the oldest were dropped
+    EXPECT_GE(e.undoSteps(), 1u);
+}
+
+TEST(LungMaskData, AutomaticLungMaskMatchesTheRadiologistsOnARealSlice) {
+    const std::string data = ctsw::test::dataDir();
+    if (data.empty()) GTEST_SKIP() << "real data folder not found";
+    const std::string dir = data + "/covid19-ct-seg-slices/";
+    RawImage2D img = readImage2D(dir + "coronacases_001_image_slice_110.npy");
+    LabelSlice truth = readMaskSlice(dir + "coronacases_001_masks_slice_110.npy", LabelMapping::named("lung-left-right"));
+    LabelSlice lung = automaticLungMask(img.values);
+    std::size_t a = 0, b = 0, both = 0;
+    for (std::size_t i = 0; i < lung.pixels().size(); ++i) {
+        a += lung.pixels()[i];
+        b += truth.pixels()[i];
+        both += lung.pixels()[i] && truth.pixels()[i];
+    }
+    EXPECT_GT(2.0 * both / static_cast<double>(a + b), 0.9) << a << " vs " << b;
+    // The slice at the upper abdomen has almost no lung: the mask must stay small, not grab bowel gas.
+    RawImage2D abdomen = readImage2D(dir + "coronacases_008_image_slice_26.npy");
+    LabelSlice none = automaticLungMask(abdomen.values);
+    std::size_t n = 0;
+    for (auto p : none.pixels()) n += p;
+    EXPECT_LT(n, 3000u);
+}
