@@ -17,8 +17,22 @@
 #include <QStatusBar>
 #include <QTextBrowser>
 #include <QToolBar>
+#include <QPointer>
 
+#include <QCloseEvent>
+#include <QInputDialog>
+#include <QSettings>
+#include <QTabWidget>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "MaskEditModel.h"
+#include "MaskToolPanel.h"
 #include "SliceView.h"
+#include "image/Labels.h"
+#include "io/Document.h"
+#include "io/ImageFiles.h"
+#include "mask/LungMask.h"
 #include "SliceViewModel.h"
 #include "VolumeLoader.h"
 #include "io/ImageSource.h"
@@ -26,7 +40,9 @@
 namespace ctsw {
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), model_(new SliceViewModel(this)), view_(new SliceView(model_, this)), loader_(new VolumeLoader(this)) {
+    : QMainWindow(parent), model_(new SliceViewModel(this)), view_(new SliceView(model_, this)), loader_(new VolumeLoader(this)),
+      mask_(new MaskEditModel(this)) {
+    view_->setMaskModel(mask_);
     setWindowTitle(tr("CT Synthesis Workbench"));
     setCentralWidget(view_);
     setAcceptDrops(true);
@@ -38,6 +54,23 @@ MainWindow::MainWindow(QWidget* parent)
     details_->setMinimumWidth(300);
     dock->setWidget(details_);
     addDockWidget(Qt::RightDockWidgetArea, dock);
+    auto* toolsDock = new QDockWidget(tr("Mask"), this);
+    toolsDock->setObjectName(QStringLiteral("maskDock"));
+    tools_ = new MaskToolPanel(mask_, model_, toolsDock);
+    toolsDock->setWidget(tools_);
+    addDockWidget(Qt::RightDockWidgetArea, toolsDock);
+    tabifyDockWidget(dock, toolsDock);
+    toolsDock->raise();
+    connect(tools_, &MaskToolPanel::lungMaskRequested, this, &MainWindow::applyAutomaticLungMask);
+    connect(mask_, &MaskEditModel::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(mask_, &MaskEditModel::historyChanged, this, [this] {
+        statusBar()->showMessage(tr("Undo history: %1 KiB").arg(mask_->historyBytes() / 1024.0, 0, 'f', 1), 3000);
+    });
+    // Autosave: a recovery copy of unsaved masks every minute, written off the GUI thread.
+    autosave_ = new QTimer(this);
+    autosave_->setInterval(60 * 1000);
+    connect(autosave_, &QTimer::timeout, this, &MainWindow::autosaveNow);
+    autosave_->start();
 
     buildActions();
     buildToolBar();
@@ -88,9 +121,247 @@ void MainWindow::buildActions() {
         if (!f.isEmpty()) openPath(f);
     });
     openFile->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &document..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open workbench document"));
+        if (!dir.isEmpty()) openDocument(dir);
+    });
+    recentMenu_ = file->addMenu(tr("Recent documents"));
+    rebuildRecentMenu();
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction* save = file->addAction(tr("&Save document"), this, [this] { saveDocument(); });
+    save->setShortcut(QKeySequence::Save);
+    file->addAction(tr("Save document &as..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the document"));
+        if (!dir.isEmpty()) saveDocumentAs(dir);
+    });
+    file->addSeparator();
+    file->addAction(tr("&Import mask..."), this, &MainWindow::importMask);
+    file->addAction(tr("&Export mask..."), this, &MainWindow::exportMask);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = edit->addAction(tr("&Undo"), mask_, &MaskEditModel::undo);
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = edit->addAction(tr("&Redo"), mask_, &MaskEditModel::redo);
+    redo->setShortcuts({QKeySequence(tr("Ctrl+Y")), QKeySequence(tr("Ctrl+Shift+Z"))});
+    connect(mask_, &MaskEditModel::historyChanged, this, [this, undo, redo] {
+        undo->setEnabled(mask_->canUndo());
+        redo->setEnabled(mask_->canRedo());
+        undo->setText(mask_->canUndo() ? tr("&Undo %1").arg(mask_->undoText()) : tr("&Undo"));
+    });
+    edit->addSeparator();
+    auto toolAction = [&](const QString& text, const QString& key, MaskEditModel::Tool t) {
+        QAction* a = edit->addAction(text, this, [this, t] { mask_->setTool(t); });
+        a->setShortcut(QKeySequence(key));
+    };
+    toolAction(tr("&Brush"), QStringLiteral("B"), MaskEditModel::Tool::Brush);
+    toolAction(tr("&Eraser"), QStringLiteral("E"), MaskEditModel::Tool::Eraser);
+    toolAction(tr("&Threshold brush"), QStringLiteral("T"), MaskEditModel::Tool::ThresholdBrush);
+    toolAction(tr("&Fill"), QStringLiteral("G"), MaskEditModel::Tool::Fill);
+    toolAction(tr("&Navigate only"), QStringLiteral("N"), MaskEditModel::Tool::None);
+    edit->addAction(tr("Label: lung"), this, [this] { mask_->setActiveLabel(Label::Lung); })->setShortcut(QKeySequence(QStringLiteral("1")));
+    edit->addAction(tr("Label: infection"), this, [this] { mask_->setActiveLabel(Label::Infection); })->setShortcut(QKeySequence(QStringLiteral("2")));
+    edit->addAction(tr("Smaller brush"), this, [this] { mask_->setBrushRadiusPixels(mask_->brushRadiusPixels() / 1.2); })->setShortcut(QKeySequence(QStringLiteral("[")));
+    edit->addAction(tr("Larger brush"), this, [this] { mask_->setBrushRadiusPixels(mask_->brushRadiusPixels() * 1.2); })->setShortcut(QKeySequence(QStringLiteral("]")));
+    edit->addSeparator();
+    edit->addAction(tr("Automatic &lung mask (this slice)"), this, [this] { applyAutomaticLungMask(false); })->setShortcut(QKeySequence(QStringLiteral("L")));
+    edit->addAction(tr("Automatic lung mask (all slices)"), this, [this] { applyAutomaticLungMask(true); });
+    edit->addAction(tr("Remove small infection islands (this slice)"), this, [this] {
+        if (!mask_->hasMask()) return;
+        // Via a copy, so that the removal is one undoable step.
+        LabelVolume copy = *mask_->labels();
+        mask::LabelEditor temp(copy);
+        temp.removeSmallIslands(model_->slice(), Label::Infection, 20);
+        temp.removeSmallIslands(model_->slice(), Label::Lung, 50);
+        mask_->replaceSlice(model_->slice(), extractSlice(copy, model_->slice()), tr("remove small islands"));
+    });
+    edit->addAction(tr("Use this slice for &training"), this, [this] {
+        model_->setTrainingSlice(model_->slice());
+        mask_->setModified(true);
+    })->setShortcut(QKeySequence(tr("Ctrl+T")));
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(tr("Zoom to &fit"), view_, &SliceView::zoomToFit)->setShortcut(QKeySequence(tr("Ctrl+0")));
+    viewMenu->addAction(tr("Zoom &1:1"), view_, &SliceView::zoomOneToOne)->setShortcut(QKeySequence(tr("Ctrl+1")));
+    viewMenu->addAction(tr("Show/hide &mask"), this, [this] { mask_->setVisible(!mask_->visible()); })->setShortcut(QKeySequence(QStringLiteral("M")));
+    viewMenu->addAction(tr("&Outline mask"), this, [this] { mask_->setOutline(!mask_->outline()); })->setShortcut(QKeySequence(QStringLiteral("O")));
+}
+
+void MainWindow::updateTitle() {
+    QString name = documentDir_.isEmpty() ? QFileInfo(currentPath_).fileName() : QFileInfo(documentDir_).fileName();
+    if (name.isEmpty()) name = tr("untitled");
+    setWindowTitle(tr("%1%2 - CT Synthesis Workbench").arg(name, mask_->modified() ? QStringLiteral(" *") : QString()));
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentDocuments")).toStringList();
+    for (const QString& dir : recent) recentMenu_->addAction(dir, this, [this, dir] { openDocument(dir); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecentDocument(const QString& dir) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentDocuments")).toStringList();
+    recent.removeAll(dir);
+    recent.prepend(dir);
+    while (recent.size() > 8) recent.removeLast();
+    settings.setValue(QStringLiteral("recentDocuments"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::openDocument(const QString& dir) {
+    try {
+        DocumentInfo info = readDocumentInfo(dir.toStdString());
+        pendingDocument_ = dir;
+        openPath(QString::fromStdString(info.sourcePath), QString::fromStdString(info.seriesId));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open document"), QString::fromStdString(e.what()));
+    }
+}
+
+bool MainWindow::saveDocument() {
+    if (!mask_->hasMask()) return false;
+    if (documentDir_.isEmpty()) {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the document"));
+        if (dir.isEmpty()) return false;
+        return saveDocumentAs(dir);
+    }
+    return saveDocumentAs(documentDir_);
+}
+
+bool MainWindow::saveDocumentAs(const QString& dir) {
+    if (!mask_->hasMask() || !current_) return false;
+    DocumentInfo info;
+    info.sourcePath = QFileInfo(currentPath_).absoluteFilePath().toStdString();
+    info.seriesId = current_->info.id;
+    info.trainingSlice = model_->trainingSlice();
+    info.windowWidth = model_->window().width;
+    info.windowLevel = model_->window().level;
+    try {
+        ctsw::saveDocument(dir.toStdString(), info, *mask_->labels());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot save"), QString::fromStdString(e.what()));
+        return false;
+    }
+    documentDir_ = dir;
+    mask_->setModified(false);
+    discardRecovery(info.sourcePath, info.seriesId);
+    addRecentDocument(dir);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(dir), 5000);
+    return true;
+}
+
+void MainWindow::autosaveNow() {
+    if (!mask_->hasMask() || !mask_->modified() || !current_ || mask_->revision() == autosavedRevision_) return;
+    autosavedRevision_ = mask_->revision();
+    DocumentInfo info;
+    info.sourcePath = QFileInfo(currentPath_).absoluteFilePath().toStdString();
+    info.seriesId = current_->info.id;
+    info.trainingSlice = model_->trainingSlice();
+    info.extra.set("document", documentDir_.toStdString());
+    auto copy = std::make_shared<LabelVolume>(*mask_->labels());  // the worker writes a snapshot
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([info, copy, self] {
+        try {
+            writeRecovery(info, *copy);
+        } catch (const std::exception& e) {
+            const QString msg = QString::fromStdString(e.what());
+            QMetaObject::invokeMethod(qApp, [self, msg] {
+                if (self) self->statusBar()->showMessage(tr("Autosave failed: %1").arg(msg), 15000);
+            }, Qt::QueuedConnection);
+        }
+    });
+}
+
+void MainWindow::applyAutomaticLungMask(bool wholeVolume) {
+    if (!mask_->hasMask() || !current_) return;
+    const CtVolume& vol = current_->volume;
+    mask::LungMaskOptions o;
+    o.threshold = current_->info.valuesAreHu ? -400.0f : 145.0f;
+    auto lungFor = [&](int z) {
+        LabelSlice lung = mask::automaticLungMask(extractSlice(vol, z), o);
+        const std::uint8_t* old = mask_->labels()->slicePointer(z);
+        // Painted infection stays; the lung is recomputed around it.
+        for (std::size_t i = 0; i < lung.pixels().size(); ++i)
+            if (old[i] == static_cast<std::uint8_t>(Label::Infection)) lung.pixels()[i] = static_cast<std::uint8_t>(Label::Infection);
+        return lung;
+    };
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    std::size_t changed = 0;
+    if (wholeVolume) {
+        LabelVolume all = *mask_->labels();
+        for (int z = 0; z < vol.depth(); ++z) {
+            LabelSlice s = lungFor(z);
+            std::copy(s.pixels().begin(), s.pixels().end(), all.slicePointer(z));
+        }
+        changed = mask_->replaceVolume(all, tr("automatic lung mask (all slices)"));
+    } else {
+        changed = mask_->replaceSlice(model_->slice(), lungFor(model_->slice()), tr("automatic lung mask"));
+    }
+    QApplication::restoreOverrideCursor();
+    statusBar()->showMessage(tr("Automatic lung mask: %1 voxels changed (threshold %2)").arg(changed).arg(o.threshold), 8000);
+}
+
+void MainWindow::importMask() {
+    if (!mask_->hasMask()) return;
+    const QString f = QFileDialog::getOpenFileName(this, tr("Import mask"), QString(), tr("Masks (*.nii *.nii.gz *.png *.npy);;All files (*)"));
+    if (f.isEmpty()) return;
+    QStringList names;
+    for (const auto& n : LabelMapping::names()) names << QString::fromStdString(n);
+    bool ok = false;
+    const QString mapping = QInputDialog::getItem(this, tr("Label mapping"), tr("How are the mask's values encoded?"), names, 0, false, &ok);
+    if (!ok) return;
+    try {
+        const LabelMapping m = LabelMapping::named(mapping.toStdString());
+        if (isNiftiPath(f.toStdString())) {
+            LabelVolume v = readNiftiLabels(f.toStdString(), m);
+            if (v.depth() == 1 && mask_->labels()->depth() > 1) {
+                mask_->replaceSlice(model_->slice(), readMaskSlice(f.toStdString(), m, mask_->labels()->width(), mask_->labels()->height()), tr("import mask"));
+            } else {
+                if (!v.geometry().sameGrid(mask_->labels()->geometry()))
+                    throw std::runtime_error(f.toStdString() + ": mask grid (" + v.geometry().describe() + ") differs from the image (" +
+                                             mask_->labels()->geometry().describe() + ")");
+                mask_->replaceVolume(v, tr("import mask"));
+            }
+        } else {
+            mask_->replaceSlice(model_->slice(), readMaskSlice(f.toStdString(), m, mask_->labels()->width(), mask_->labels()->height()), tr("import mask"));
+        }
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot import mask"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::exportMask() {
+    if (!mask_->hasMask()) return;
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export mask"), QString(),
+                                                   tr("NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)"));
+    if (f.isEmpty()) return;
+    try {
+        if (f.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) writePngLabels(extractSlice(*mask_->labels(), model_->slice()), f.toStdString());
+        else writeNiftiLabels(*mask_->labels(), f.toStdString());
+        statusBar()->showMessage(tr("Exported %1").arg(f), 5000);
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot export mask"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    if (mask_->hasMask() && mask_->modified()) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved mask"), tr("The mask has unsaved changes. Save them?"),
+                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveDocument())) {
+            e->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Discard && current_)
+            discardRecovery(QFileInfo(currentPath_).absoluteFilePath().toStdString(), current_->info.id);
+    }
+    QThreadPool::globalInstance()->waitForDone();
+    e->accept();
 }
 
 void MainWindow::buildToolBar() {
@@ -147,8 +418,52 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     current_ = volume;
     listing_ = listing;
     // The view shares the volume without copying it.
-    model_->setVolume(std::shared_ptr<const CtVolume>(volume, &volume->volume), volume->info.valuesAreHu);
-    setWindowTitle(tr("%1 - CT Synthesis Workbench").arg(QFileInfo(currentPath_).fileName()));
+    auto shared = std::shared_ptr<const CtVolume>(volume, &volume->volume);
+    model_->setVolume(shared, volume->info.valuesAreHu);
+    // The mask: the document's, or a recovered copy of unsaved work, or a new empty one.
+    const std::string source = QFileInfo(currentPath_).absoluteFilePath().toStdString();
+    std::shared_ptr<LabelVolume> labels;
+    const QString document = pendingDocument_;
+    pendingDocument_.clear();
+    documentDir_.clear();
+    try {
+        if (!document.isEmpty()) {
+            labels = std::make_shared<LabelVolume>(readDocumentMasks(document.toStdString(), &volume->volume.geometry()));
+            const DocumentInfo info = readDocumentInfo(document.toStdString());
+            documentDir_ = document;
+            addRecentDocument(document);
+            if (info.windowWidth > 0) model_->setWindow({info.windowWidth, info.windowLevel});
+            model_->setTrainingSlice(info.trainingSlice);
+            if (info.trainingSlice >= 0) model_->setSlice(info.trainingSlice);
+        }
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open the document's masks"), QString::fromStdString(e.what()));
+    }
+    if (auto recovery = findRecovery(source, volume->info.id)) {
+        const auto answer = QMessageBox::question(this, tr("Recover unsaved work"),
+                                                  tr("A mask for this series was autosaved at %1 but never saved. Recover it?")
+                                                      .arg(QString::fromStdString(recovery->savedAt)),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+        if (answer == QMessageBox::Yes) {
+            try {
+                labels = std::make_shared<LabelVolume>(readNiftiLabels(recovery->maskPath, LabelMapping::named("identity")));
+                if (!labels->geometry().sameGrid(volume->volume.geometry())) throw std::runtime_error(recovery->maskPath + ": grid differs from the image");
+                model_->setTrainingSlice(recovery->info.trainingSlice);
+                const std::string doc = recovery->info.extra.stringOr("document", "");
+                if (!doc.empty()) documentDir_ = QString::fromStdString(doc);
+            } catch (const std::exception& e) {
+                labels.reset();
+                QMessageBox::warning(this, tr("Cannot recover"), QString::fromStdString(e.what()));
+            }
+        } else {
+            discardRecovery(source, volume->info.id);
+        }
+    }
+    const bool recovered = labels && document.isEmpty();
+    mask_->reset(shared, labels);
+    if (recovered) mask_->setModified(true);
+    autosavedRevision_ = mask_->revision();
+    updateTitle();
     QString msg = tr("Loaded %1 slices of %2 x %3").arg(model_->sliceCount()).arg(volume->volume.width()).arg(volume->volume.height());
     if (listing->series.size() > 1) msg += tr("; %1 series in this folder, showing the largest").arg(listing->series.size());
     if (!volume->info.warnings.empty()) msg += tr("; %n warning(s), see the Series panel", "", static_cast<int>(volume->info.warnings.size()));

@@ -11,6 +11,8 @@ class QTextBrowser;
 
 namespace ctsw {
 
+class MaskEditModel;
+class MaskToolPanel;
 class SliceView;
 class SliceViewModel;
 class VolumeLoader;
@@ -25,12 +27,25 @@ public:
 
     // Loads in the background; the window stays responsive and shows progress with Cancel.
     void openPath(const QString& path, const QString& seriesId = {});
+    // Opens a document folder: its source series, then its masks and settings.
+    void openDocument(const QString& dir);
+    // Saves the document (asks for a folder the first time); returns false when cancelled or failed.
+    bool saveDocument();
+    bool saveDocumentAs(const QString& dir);
     SliceViewModel* sliceModel() const { return model_; }
+    MaskEditModel* maskModel() const { return mask_; }
     VolumeLoader* loader() const { return loader_; }
+    SliceView* sliceView() const { return view_; }
+    QString documentDir() const { return documentDir_; }
+    // Writes the recovery copy of unsaved masks now (the timer does it every minute).
+    void autosaveNow();
+    // Automatic lung mask for the current slice or all slices (keeps painted infection).
+    void applyAutomaticLungMask(bool wholeVolume);
 
 protected:
     void dragEnterEvent(QDragEnterEvent*) override;
     void dropEvent(QDropEvent*) override;
+    void closeEvent(QCloseEvent*) override;
 
 private:
     void buildActions();
@@ -39,6 +54,11 @@ private:
     void onFailed(const QString& message);
     void showSeriesDetails();
     void syncWindowCombo();
+    void updateTitle();
+    void addRecentDocument(const QString& dir);
+    void rebuildRecentMenu();
+    void importMask();
+    void exportMask();
 
     SliceViewModel* model_;
     SliceView* view_;
@@ -52,6 +72,13 @@ private:
     std::shared_ptr<LoadedVolume> current_;
     std::shared_ptr<SourceListing> listing_;
     QString currentPath_;
+    MaskEditModel* mask_;
+    MaskToolPanel* tools_ = nullptr;
+    QString documentDir_;
+    QString pendingDocument_;
+    class QTimer* autosave_ = nullptr;
+    class QMenu* recentMenu_ = nullptr;
+    quint64 autosavedRevision_ = 0;
 };
 
 }  // namespace ctsw

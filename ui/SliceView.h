@@ -7,14 +7,23 @@
 namespace ctsw {
 
 class SliceViewModel;
+class MaskEditModel;
 
 class SliceView : public QWidget {
     Q_OBJECT
 public:
     explicit SliceView(SliceViewModel* model, QWidget* parent = nullptr);
     QSize sizeHint() const override { return {720, 720}; }
+    // The mask shown over the image and edited with the left mouse button (optional).
+    void setMaskModel(MaskEditModel* mask);
     // Where the image is drawn, in widget coordinates.
     QRectF imageRect() const;
+    QPointF widgetToImage(const QPointF& p) const;
+    // Zoom: 1 fits the image to the view; Ctrl+wheel zooms about the cursor, middle-drag pans.
+    double zoom() const { return zoom_; }
+    void setZoom(double zoom);
+    void zoomToFit();
+    void zoomOneToOne();  // one image pixel per screen pixel
 
 Q_SIGNALS:
     void cursorInfo(const QString& text);
@@ -32,6 +41,13 @@ private:
     void reportCursor(const QPointF& widgetPos);
 
     SliceViewModel* model_;
+    MaskEditModel* mask_ = nullptr;
+    double zoom_ = 1.0;
+    QPointF pan_;
+    bool panning_ = false;
+    QPointF panStart_, panAtStart_;
+    bool painting_ = false;
+    QPointF cursor_{-1, -1};
     bool windowing_ = false;
     QPointF dragStart_;
     double startWidth_ = 0, startLevel_ = 0;

@@ -13,6 +13,7 @@ void SliceViewModel::setVolume(std::shared_ptr<const CtVolume> volume, bool valu
     // 8-bit images (already windowed) are shown as they are; CT starts in the lung window.
     window_ = valuesAreHu ? windowByName("lung") : WindowLevel{255.0, 127.5};
     slice_ = hasVolume() ? volume_->depth() / 2 : 0;
+    trainingSlice_ = -1;
     imageValid_ = false;
     Q_EMIT volumeChanged();
     Q_EMIT windowChanged();
@@ -27,6 +28,13 @@ void SliceViewModel::setSlice(int index) {
     slice_ = index;
     imageValid_ = false;
     Q_EMIT sliceChanged(slice_);
+    Q_EMIT imageChanged();
+}
+
+void SliceViewModel::setTrainingSlice(int slice) {
+    if (slice == trainingSlice_) return;
+    trainingSlice_ = slice;
+    Q_EMIT trainingSliceChanged(slice);
     Q_EMIT imageChanged();
 }
 

@@ -47,6 +47,10 @@ public:
     // Text for the status bar: "x 120 y 88 slice 14 | -845 HU | (12.3, -40.1, 192.0) mm".
     QString describe(const Probe& p) const;
 
+    // The slice chosen for training (-1: none); the view marks it.
+    int trainingSlice() const { return trainingSlice_; }
+    void setTrainingSlice(int slice);
+
     // Patient directions at the edges of the displayed slice: left, right, top, bottom ("R", "L", "A", "P").
     QString orientationLabel(int edge) const;
     enum Edge { Left, Right, Top, Bottom };
@@ -56,11 +60,13 @@ Q_SIGNALS:
     void sliceChanged(int slice);
     void windowChanged();
     void imageChanged();
+    void trainingSliceChanged(int slice);
 
 private:
     std::shared_ptr<const CtVolume> volume_;
     bool valuesAreHu_ = true;
     int slice_ = 0;
+    int trainingSlice_ = -1;
     WindowLevel window_;
     mutable QImage image_;
     mutable bool imageValid_ = false;

@@ -249,4 +249,20 @@ std::size_t LabelEditor::replaceSlice(int slice, const LabelSlice& labels, const
     return n;
 }
 
+std::size_t LabelEditor::replaceVolume(const LabelVolume& labels, const std::string& description) {
+    if (labels.voxels().size() != labels_.voxels().size()) return 0;
+    auto& v = labels_.voxels();
+    std::vector<std::pair<std::uint32_t, std::pair<std::uint8_t, std::uint8_t>>> changes;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == labels.voxels()[i]) continue;
+        changes.push_back({static_cast<std::uint32_t>(i), {v[i], labels.voxels()[i]}});
+        v[i] = labels.voxels()[i];
+    }
+    EditStep step = compress(std::move(changes), description);
+    const std::size_t n = step.changedVoxels();
+    lastSlice_ = -1;
+    if (n > 0) record(std::move(step));
+    return n;
+}
+
 }  // namespace ctsw::mask

@@ -60,6 +60,8 @@ public:
     std::size_t removeSmallIslands(int slice, Label label, std::size_t minPixels);
     // Replaces a whole slice's labels (an automatic lung mask, an imported mask) as one step.
     std::size_t replaceSlice(int slice, const LabelSlice& labels, const std::string& description);
+    // Replaces every slice for which `labels` is given (same grid) as one step.
+    std::size_t replaceVolume(const LabelVolume& labels, const std::string& description);
 
     // --- undo / redo
     bool canUndo() const { return !undo_.empty(); }

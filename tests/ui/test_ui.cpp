@@ -3,8 +3,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
+#include <QElapsedTimer>
+#include <QThreadPool>
+#include <cstdio>
+
+#include <QProcess>
+#include <QStandardPaths>
 
 #include "MainWindow.h"
+#include "MaskEditModel.h"
+#include "io/Document.h"
 #include "SliceView.h"
 #include "SliceViewModel.h"
 #include "VolumeLoader.h"
@@ -114,6 +122,122 @@ private Q_SLOTS:
         const auto p = m->probe(256, 256);
         QVERIFY(p.inside);
         QVERIFY(p.value >= -1024.0f && p.value <= 1548.0f);
+    }
+
+    void paintUndoRedoSaveAndReopenGiveTheSameMask() {
+        QTemporaryDir home;
+        qputenv("XDG_DATA_HOME", home.path().toUtf8());  // recovery files go to a private place
+        const QString sample = QStringLiteral(CTSW_SOURCE_SAMPLE_DIR);
+        const QString docDir = home.filePath(QStringLiteral("doc"));
+        std::vector<std::uint8_t> saved;
+        {
+            MainWindow w;
+            w.resize(1000, 800);
+            w.show();
+            QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+            w.openPath(sample);
+            QVERIFY(loaded.wait(30000));
+            MaskEditModel* mask = w.maskModel();
+            QVERIFY(mask->hasMask());
+            SliceView* view = w.sliceView();
+            const int slice = w.sliceModel()->slice();
+
+            // Automatic lung mask on this slice: a plausible lung area (several thousand pixels).
+            w.applyAutomaticLungMask(false);
+            std::size_t lung = 0;
+            for (int i = 0; i < 512 * 512; ++i) lung += mask->labels()->slicePointer(slice)[i] == 1;
+            QVERIFY2(lung > 20000 && lung < 120000, qPrintable(QString::number(lung)));
+
+            // A stroke of infection with simulated mouse events across the right lung (image left).
+            mask->setActiveLabel(Label::Infection);
+            mask->setTool(MaskEditModel::Tool::Brush);
+            mask->setBrushRadiusPixels(6);
+            const QRectF r = view->imageRect();
+            auto at = [&](double ix, double iy) { return QPoint(qRound(r.left() + ix / 512.0 * r.width()), qRound(r.top() + iy / 512.0 * r.height())); };
+            QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, at(100, 180));
+            QMouseEvent moveEvent(QEvent::MouseMove, QPointF(at(150, 180)), view->mapToGlobal(QPointF(at(150, 180))), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(view, &moveEvent);
+            QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, at(150, 180));
+            auto infection = [&] {
+                std::size_t n = 0;
+                for (int i = 0; i < 512 * 512; ++i) n += mask->labels()->slicePointer(slice)[i] == 2;
+                return n;
+            };
+            const std::size_t painted = infection();
+            QVERIFY2(painted > 100, qPrintable(QString::number(painted)));
+            QVERIFY(mask->modified());
+            // Undo and redo through the Edit menu's shortcuts.
+            QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+            QCOMPARE(infection(), std::size_t(0));
+            QTest::keyClick(&w, Qt::Key_Y, Qt::ControlModifier);
+            QCOMPARE(infection(), painted);
+            w.sliceModel()->setTrainingSlice(slice);
+            QVERIFY(w.saveDocumentAs(docDir));
+            QVERIFY(!mask->modified());
+            saved = mask->labels()->voxels();
+        }
+        MainWindow again;
+        QSignalSpy loaded(again.loader(), &VolumeLoader::loaded);
+        again.openDocument(docDir);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(again.maskModel()->labels()->voxels() == saved);
+        QCOMPARE(again.sliceModel()->trainingSlice(), again.sliceModel()->slice());
+        QCOMPARE(again.documentDir(), docDir);
+    }
+
+    void crashRecoveryAfterKill() {
+        // A child workbench paints, autosaves, and is killed with SIGKILL; a new one finds the recovery copy.
+        QTemporaryDir home;
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("CTSW_TEST_PAINT_AND_AUTOSAVE"), QStringLiteral("1"));
+        child.setProcessEnvironment(env);
+        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("childPaintsAndWaits")});
+        QVERIFY(child.waitForStarted(10000));
+        // The child prints "autosaved" once its recovery copy is on disk, then waits to be killed.
+        QElapsedTimer t;
+        t.start();
+        QByteArray out;
+        while (!out.contains("autosaved") && t.elapsed() < 60000) {
+            child.waitForReadyRead(500);
+            out += child.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("autosaved"), out.constData());
+        child.kill();  // SIGKILL: no chance to clean up
+        child.waitForFinished(10000);
+
+        qputenv("XDG_DATA_HOME", home.path().toUtf8());
+        const std::string source = QFileInfo(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR)).absoluteFilePath().toStdString();
+        LoadedVolume v = loadVolume(source);
+        auto entry = findRecovery(source, v.info.id);
+        QVERIFY(entry.has_value());
+        LabelVolume recovered = readNiftiLabels(entry->maskPath, LabelMapping::named("identity"));
+        std::size_t infection = 0;
+        for (auto p : recovered.voxels()) infection += p == 2;
+        QVERIFY2(infection > 100, qPrintable(QString::number(infection)));
+    }
+
+    // Run only as the child of crashRecoveryAfterKill.
+    void childPaintsAndWaits() {
+        if (qEnvironmentVariableIsEmpty("CTSW_TEST_PAINT_AND_AUTOSAVE")) QSKIP("runs only as a child process of crashRecoveryAfterKill");
+        MainWindow w;
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        QVERIFY(loaded.wait(30000));
+        MaskEditModel* mask = w.maskModel();
+        const int slice = w.sliceModel()->slice();
+        w.applyAutomaticLungMask(false);
+        mask->setActiveLabel(Label::Infection);
+        mask->press(slice, 100, 180);
+        mask->move(150, 180);
+        mask->release();
+        w.autosaveNow();
+        QThreadPool::globalInstance()->waitForDone();
+        std::printf("autosaved\n");
+        std::fflush(stdout);
+        QTest::qWait(120000);  // killed long before this
     }
 
     void mainWindowShowsAnErrorForANonDicomFolder() {
