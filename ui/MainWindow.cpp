@@ -26,6 +26,9 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <QGuiApplication>
+
+#include "LabelSurfaceView.h"
 #include "MaskEditModel.h"
 #include "MaskToolPanel.h"
 #include "SliceView.h"
@@ -62,6 +65,22 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(dock, toolsDock);
     toolsDock->raise();
     connect(tools_, &MaskToolPanel::lungMaskRequested, this, &MainWindow::applyAutomaticLungMask);
+    // The 3D view needs a real OpenGL surface: Qt 6.4's offscreen platform crashes on any shown
+    // QOpenGLWidget, so headless runs (tests) go without it.
+    if (QGuiApplication::platformName() != QLatin1String("offscreen")) {
+        auto* surfaceDock = new QDockWidget(tr("3D"), this);
+        surfaceDock->setObjectName(QStringLiteral("surfaceDock"));
+        surfaces_ = new LabelSurfaceView(surfaceDock);
+        surfaceDock->setWidget(surfaces_);
+        addDockWidget(Qt::RightDockWidgetArea, surfaceDock);
+        splitDockWidget(toolsDock, surfaceDock, Qt::Vertical);
+        connect(mask_, &MaskEditModel::maskChanged, this, [this] {
+            if (mask_->hasMask()) surfaces_->labelsChanged(mask_->labelsShared());
+        });
+        auto context = [this] { surfaces_->setContextSlice(model_->slice(), model_->window().width, model_->window().level); };
+        connect(model_, &SliceViewModel::sliceChanged, this, context);
+        connect(model_, &SliceViewModel::windowChanged, this, context);
+    }
     connect(mask_, &MaskEditModel::modifiedChanged, this, &MainWindow::updateTitle);
     connect(mask_, &MaskEditModel::historyChanged, this, [this] {
         statusBar()->showMessage(tr("Undo history: %1 KiB").arg(mask_->historyBytes() / 1024.0, 0, 'f', 1), 3000);
@@ -460,7 +479,9 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
         }
     }
     const bool recovered = labels && document.isEmpty();
+    if (surfaces_) surfaces_->setImage(shared);
     mask_->reset(shared, labels);
+    if (surfaces_) surfaces_->setContextSlice(model_->slice(), model_->window().width, model_->window().level);
     if (recovered) mask_->setModified(true);
     autosavedRevision_ = mask_->revision();
     updateTitle();

@@ -11,6 +11,7 @@ class QTextBrowser;
 
 namespace ctsw {
 
+class LabelSurfaceView;
 class MaskEditModel;
 class MaskToolPanel;
 class SliceView;
@@ -36,6 +37,7 @@ public:
     MaskEditModel* maskModel() const { return mask_; }
     VolumeLoader* loader() const { return loader_; }
     SliceView* sliceView() const { return view_; }
+    LabelSurfaceView* surfaceView() const { return surfaces_; }
     QString documentDir() const { return documentDir_; }
     // Writes the recovery copy of unsaved masks now (the timer does it every minute).
     void autosaveNow();
@@ -74,6 +76,7 @@ private:
     QString currentPath_;
     MaskEditModel* mask_;
     MaskToolPanel* tools_ = nullptr;
+    LabelSurfaceView* surfaces_ = nullptr;
     QString documentDir_;
     QString pendingDocument_;
     class QTimer* autosave_ = nullptr;

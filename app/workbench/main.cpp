@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include "MainWindow.h"
+#include "VtkOpenGLWidget.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ QString findBundledSample() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ctsw::VtkOpenGLWidget::setDefaultSurfaceFormat();  // before QApplication: VTK needs OpenGL 3.2 core
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CT Synthesis Workbench"));
     QApplication::setOrganizationName(QStringLiteral("ct-synthesis-workbench"));
