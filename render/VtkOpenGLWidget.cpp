@@ -68,7 +68,11 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent), impl_
 }
 
 VtkOpenGLWidget::~VtkOpenGLWidget() {
+    // The context outlives this destructor body (QOpenGLWidget destroys it later): release VTK's GL
+    // resources now and make sure the context's destruction signal no longer reaches this object.
+    if (context()) disconnect(context(), nullptr, this, nullptr);
     makeCurrent();
+    impl_->window->ReleaseGraphicsResources(impl_->window);
     impl_->window->Finalize();
     doneCurrent();
 }

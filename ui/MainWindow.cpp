@@ -16,6 +16,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTextBrowser>
+#include <QUrl>
 #include <QToolBar>
 #include <QPointer>
 
@@ -54,6 +55,11 @@ MainWindow::MainWindow(QWidget* parent)
     auto* dock = new QDockWidget(tr("Series"), this);
     dock->setObjectName(QStringLiteral("seriesDock"));
     details_ = new QTextBrowser(dock);
+    details_->setOpenLinks(false);
+    // "Other series here" entries are links: a click loads that series instead.
+    connect(details_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("series")) openPath(currentPath_, url.path());
+    });
     details_->setMinimumWidth(300);
     dock->setWidget(details_);
     addDockWidget(Qt::RightDockWidgetArea, dock);
@@ -525,10 +531,11 @@ void MainWindow::showSeriesDetails() {
         html += QStringLiteral("<h4>%1</h4><ul>").arg(tr("Other series here"));
         for (const auto& other : listing_->series)
             if (other.id != s.id)
-                html += QStringLiteral("<li>%1 (%2 slices)%3</li>")
+                html += QStringLiteral("<li><a href=\"series:%4\">%1</a> (%2 slices)%3</li>")
                             .arg(QString::fromStdString(other.description.empty() ? other.id : other.description).toHtmlEscaped())
                             .arg(other.geometry.size[2])
-                            .arg(other.notLoadable.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(other.notLoadable).toHtmlEscaped());
+                            .arg(other.notLoadable.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(other.notLoadable).toHtmlEscaped())
+                            .arg(QString::fromStdString(other.id).toHtmlEscaped());
         html += QStringLiteral("</ul>");
     }
     if (listing_ && !listing_->skipped.empty())

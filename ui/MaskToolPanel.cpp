@@ -2,6 +2,7 @@
 
 #include <QButtonGroup>
 #include <QCheckBox>
+#include <QColorDialog>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -91,6 +92,16 @@ MaskToolPanel::MaskToolPanel(MaskEditModel* mask, SliceViewModel* view, QWidget*
     visible_ = new QCheckBox(tr("Show mask (M)"), displayBox);
     outline_ = new QCheckBox(tr("Outline only (O)"), displayBox);
     displayForm->addRow(tr("Opacity"), opacity_);
+    auto* colors = new QHBoxLayout;
+    for (Label l : {Label::Lung, Label::Infection}) {
+        auto* b = new QPushButton(l == Label::Lung ? tr("Lung colour...") : tr("Infection colour..."), displayBox);
+        colors->addWidget(b);
+        connect(b, &QPushButton::clicked, this, [this, l] {
+            const QColor c = QColorDialog::getColor(mask_->color(l), this, tr("Label colour"));
+            if (c.isValid()) mask_->setColor(l, c);
+        });
+    }
+    displayForm->addRow(colors);
     displayForm->addRow(visible_);
     displayForm->addRow(outline_);
     layout->addWidget(displayBox);

@@ -4,7 +4,10 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QTimer>
+#include <QTranslator>
 
 #include "MainWindow.h"
 #include "VtkOpenGLWidget.h"
@@ -21,6 +24,26 @@ QString findBundledSample() {
     return {};
 }
 
+// Installs the translations for `lang` ("en", "zh_CN", ...; empty = the system locale). English is the
+// source language and needs none.
+void installTranslations(QApplication& app, QString lang) {
+    if (lang.isEmpty()) lang = QLocale::system().name();
+    if (lang.startsWith(QLatin1String("en"))) return;
+    auto* ours = new QTranslator(&app);
+    if (ours->load(QStringLiteral(":/i18n/ct-synthesis-workbench_%1.qm").arg(lang)) ||
+        ours->load(QStringLiteral(":/i18n/ct-synthesis-workbench_%1.qm").arg(lang.section(QLatin1Char('_'), 0, 0))))
+        app.installTranslator(ours);
+    auto* qt = new QTranslator(&app);
+    if (qt->load(QStringLiteral("qtbase_%1").arg(lang), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) app.installTranslator(qt);
+}
+
+QString languageArgument(int argc, char** argv) {
+    // Read before QCommandLineParser runs, so that its --help text is translated too.
+    for (int i = 1; i + 1 < argc; ++i)
+        if (QString::fromLocal8Bit(argv[i]) == QLatin1String("--lang")) return QString::fromLocal8Bit(argv[i + 1]);
+    return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -29,6 +52,7 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("CT Synthesis Workbench"));
     QApplication::setOrganizationName(QStringLiteral("ct-synthesis-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(CTSW_VERSION));
+    installTranslations(app, languageArgument(argc, argv));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Learn CoSinGAN from one annotated chest CT slice and synthesize annotated CT."));
@@ -37,6 +61,9 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument(QStringLiteral("path"), QApplication::translate("main", "DICOM folder, NIfTI volume or 2D image to open (default: the bundled sample)"));
     QCommandLineOption seriesOption(QStringLiteral("series"), QApplication::translate("main", "Series id or UID to open"), QStringLiteral("id"));
     QCommandLineOption emptyOption(QStringLiteral("empty"), QApplication::translate("main", "Start without opening the sample"));
+    QCommandLineOption langOption(QStringLiteral("lang"), QApplication::translate("main", "Language of the user interface (en, zh_CN); default: the system's"),
+                                  QStringLiteral("code"));
+    parser.addOption(langOption);
     parser.addOption(seriesOption);
     parser.addOption(emptyOption);
     parser.process(app);

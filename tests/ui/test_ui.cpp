@@ -10,7 +10,10 @@
 #include <QProcess>
 #include <QStandardPaths>
 
+#include "LabelSurfaceView.h"
+#include "VtkOpenGLWidget.h"
 #include "MainWindow.h"
+#include <QGuiApplication>
 #include "MaskEditModel.h"
 #include "io/Document.h"
 #include "SliceView.h"
@@ -240,6 +243,40 @@ private Q_SLOTS:
         QTest::qWait(120000);  // killed long before this
     }
 
+    // Needs a real OpenGL surface: ctest runs it under xvfb-run (ui.surfaces3d); skipped offscreen.
+    void surfaceViewBuildsLungAndInfectionSurfaces() {
+        if (QGuiApplication::platformName() == QLatin1String("offscreen")) QSKIP("the 3D view needs a display (run under xvfb-run)");
+        QTemporaryDir home;
+        qputenv("XDG_DATA_HOME", home.path().toUtf8());
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.surfaceView());
+        QSignalSpy built(w.surfaceView(), &LabelSurfaceView::surfacesUpdated);
+        w.applyAutomaticLungMask(true);
+        MaskEditModel* mask = w.maskModel();
+        mask->setActiveLabel(Label::Infection);
+        mask->press(w.sliceModel()->slice(), 100, 180);
+        mask->move(150, 180);
+        mask->release();
+        // Debounced: the many changes above give few rebuilds; wait for one with both labels.
+        bool both = false;
+        QElapsedTimer t;
+        t.start();
+        while (!both && t.elapsed() < 60000) {
+            if (built.isEmpty() && !built.wait(5000)) continue;
+            const auto args = built.takeLast();
+            both = args.at(0).toInt() > 1000 && args.at(1).toInt() > 10;
+            built.clear();
+        }
+        QVERIFY2(both, "no surface rebuild with lung and infection triangles");
+        QVERIFY(w.surfaceView()->surfacesBuilt() >= 1);
+        QVERIFY(!w.surfaceView()->grab().isNull());
+    }
+
     void mainWindowShowsAnErrorForANonDicomFolder() {
         QTemporaryDir dir;
         QFile f(dir.filePath(QStringLiteral("notes.txt")));
@@ -255,5 +292,11 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(UiTest)
+int main(int argc, char** argv) {
+    ctsw::VtkOpenGLWidget::setDefaultSurfaceFormat();  // as the workbench does, before QApplication
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ct-synthesis-workbench-tests"));
+    UiTest test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_ui.moc"
