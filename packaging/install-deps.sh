@@ -15,6 +15,8 @@ PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   # GUI tests and screenshots; an independent NIfTI reader for tests
   xvfb xauth imagemagick python3-nibabel python3-numpy
+  # a font with Chinese glyphs for the Simplified Chinese interface
+  fonts-wqy-microhei
 )
 
 missing=()

@@ -751,32 +751,52 @@
 <context>
     <name>ctsw::SliceView</name>
     <message>
-        <location filename="../ui/SliceView.cpp" line="75" />
+        <location filename="../ui/SliceView.cpp" line="70" />
+        <source>lung</source>
+        <translation>肺窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/SliceView.cpp" line="71" />
+        <source>mediastinum</source>
+        <translation>纵隔窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/SliceView.cpp" line="72" />
+        <source>bone</source>
+        <translation>骨窗</translation>
+    </message>
+    <message>
+        <location filename="../ui/SliceView.cpp" line="73" />
+        <source>custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../ui/SliceView.cpp" line="82" />
         <source>Open a DICOM folder or a NIfTI volume (File menu, or drop it here)</source>
         <translation>打开 DICOM 文件夹或 NIfTI 体数据（文件菜单，或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../ui/SliceView.cpp" line="112" />
+        <location filename="../ui/SliceView.cpp" line="119" />
         <source>Slice %1 / %2</source>
         <translation>层面 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/SliceView.cpp" line="113" />
+        <location filename="../ui/SliceView.cpp" line="120" />
         <source>   (training slice: %1)</source>
         <translation>   （训练层面：%1）</translation>
     </message>
     <message>
-        <location filename="../ui/SliceView.cpp" line="118" />
+        <location filename="../ui/SliceView.cpp" line="125" />
         <source>TRAINING SLICE</source>
         <translation>训练层面</translation>
     </message>
     <message>
-        <location filename="../ui/SliceView.cpp" line="122" />
+        <location filename="../ui/SliceView.cpp" line="129" />
         <source>W %1  L %2 (%3)</source>
         <translation>窗宽 %1  窗位 %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/SliceView.cpp" line="230" />
+        <location filename="../ui/SliceView.cpp" line="237" />
         <source>  |  label: %1</source>
         <translation>  |  标签：%1</translation>
     </message>

@@ -66,6 +66,13 @@ void SliceView::zoomOneToOne() {
     update();
 }
 
+QString SliceView::presetDisplayName(const QString& preset) {
+    if (preset == QLatin1String("lung")) return tr("lung");
+    if (preset == QLatin1String("mediastinum")) return tr("mediastinum");
+    if (preset == QLatin1String("bone")) return tr("bone");
+    return tr("custom");
+}
+
 void SliceView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), Qt::black);
@@ -119,7 +126,7 @@ void SliceView::paintEvent(QPaintEvent*) {
         p.setPen(Qt::white);
     }
     p.drawText(QRectF(m, m, width() - 2 * m, height() - 2 * m), Qt::AlignRight | Qt::AlignTop,
-               tr("W %1  L %2 (%3)").arg(w.width, 0, 'f', 0).arg(w.level, 0, 'f', 0).arg(model_->windowPresetName()));
+               tr("W %1  L %2 (%3)").arg(w.width, 0, 'f', 0).arg(w.level, 0, 'f', 0).arg(presetDisplayName(model_->windowPresetName())));
 }
 
 void SliceView::wheelEvent(QWheelEvent* e) {

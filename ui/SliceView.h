@@ -24,6 +24,8 @@ public:
     void setZoom(double zoom);
     void zoomToFit();
     void zoomOneToOne();  // one image pixel per screen pixel
+    // The window preset's name in the user's language.
+    static QString presetDisplayName(const QString& preset);
 
 Q_SIGNALS:
     void cursorInfo(const QString& text);
