@@ -15,6 +15,9 @@ PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   # GUI tests and screenshots; an independent NIfTI reader for tests
   xvfb xauth imagemagick python3-nibabel python3-numpy
+  # Python PyTorch: the benchmark's C++/Python comparison, and the test that reads a TorchScript
+  # VGG19 file as users make them
+  python3-torch
   # a font with Chinese glyphs for the Simplified Chinese interface
   fonts-wqy-microhei
 )

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -384,6 +385,41 @@ TEST_CASE(FusionMixesTwoModelsWithAlpha) {
     so.fusionAlpha.reset();
     auto z = fused.synthesize(pair.labels, so);
     REQUIRE(z[0].alpha >= 0.0 && z[0].alpha <= 1.0);
+}
+
+TEST_CASE(UserSuppliedVgg19WeightsTurnTheFeatureLossOn) {
+    // A TorchScript file with torchvision's vgg19().features layout, written by Python PyTorch (random
+    // weights: the file format and the loss path are what is tested; ImageNet weights are the user's).
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    const std::string file = t / "vgg19_features.pt";
+    const std::string script =
+        "import torch, torch.nn as nn\n"
+        "cfg=[64,64,'M',128,128,'M',256,256,256,256,'M',512,512,512,512,'M',512,512,512,512,'M']\n"
+        "layers=[]; c=3\n"
+        "for v in cfg:\n"
+        "    if v=='M': layers.append(nn.MaxPool2d(2,2))\n"
+        "    else: layers += [nn.Conv2d(c,v,3,padding=1), nn.ReLU(inplace=True)]; c=v\n"
+        "torch.jit.save(torch.jit.script(nn.Sequential(*layers)), '" + file + "')\n";
+    std::ofstream(t / "make_vgg.py") << script;
+    if (std::system(("/usr/bin/python3 " + (t / "make_vgg.py") + " 2>/dev/null").c_str()) != 0) SKIP("/usr/bin/python3 with torch is needed to write the file");
+    GanConfig c = tinyConfig();
+    c.vggWeights = file;
+    double vggLoss = 0;
+    bool notice = false;
+    TrainOptions o = quietOptions(c, t / "m");
+    o.onEvent = [&](const Json& e) {
+        if (e.stringOr("type", "") == "notice") notice = true;
+        if (e.stringOr("type", "") == "progress" && e.stringOr("phase", "") == "gan") vggLoss = e.at("loss_vgg").asNumber();
+    };
+    REQUIRE(train(pair, o) == TrainOutcome::Finished);
+    REQUIRE(!notice);
+    REQUIRE(vggLoss > 0);
+    REQUIRE(readModelInfo(t / "m").json.at("losses").at("vgg").at("active").asBool());
+    // A file of another architecture is refused, naming it.
+    GanConfig bad = tinyConfig();
+    bad.vggWeights = t / "m/scale0_stage1.pt";
+    REQUIRE_THROWS_WITH(train(pair, quietOptions(bad, t / "m2")), "scale0_stage1.pt");
 }
 
 int main(int argc, char** argv) {
