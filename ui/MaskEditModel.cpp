@@ -12,6 +12,7 @@ void MaskEditModel::reset(std::shared_ptr<const CtVolume> image, std::shared_ptr
     if (!labels && image_) labels = std::make_shared<LabelVolume>(image_->geometry(), 0);
     labels_ = std::move(labels);
     editor_ = labels_ ? std::make_unique<mask::LabelEditor>(*labels_, image_.get()) : nullptr;
+    if (editor_) editor_->setBudgetBytes(budget_);
     modified_ = false;
     ++revision_;
     Q_EMIT maskChanged(-1);
@@ -106,8 +107,9 @@ void MaskEditModel::redo() {
 
 QString MaskEditModel::undoText() const { return editor_ ? QString::fromStdString(editor_->undoDescription()) : QString(); }
 std::size_t MaskEditModel::historyBytes() const { return editor_ ? editor_->historyBytes() : 0; }
-std::size_t MaskEditModel::budgetBytes() const { return editor_ ? editor_->budgetBytes() : 0; }
+std::size_t MaskEditModel::budgetBytes() const { return budget_; }
 void MaskEditModel::setBudgetBytes(std::size_t bytes) {
+    budget_ = bytes;
     if (editor_) editor_->setBudgetBytes(bytes);
     Q_EMIT historyChanged();
 }

@@ -100,6 +100,7 @@ private:
     bool outline_ = false;
     bool modified_ = false;
     quint64 revision_ = 0;
+    std::size_t budget_ = 64u << 20;  // undo memory budget, kept across masks
     mutable int cachedSlice_ = -1;
     mutable quint64 cachedRevision_ = ~0ull;
     mutable QImage cachedOverlay_;
