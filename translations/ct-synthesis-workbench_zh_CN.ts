@@ -21,536 +21,556 @@
 <context>
     <name>ctsw::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="50" />
+        <location filename="../ui/MainWindow.cpp" line="57" />
         <source>CT Synthesis Workbench</source>
         <translation>CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="55" />
+        <location filename="../ui/MainWindow.cpp" line="62" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="66" />
+        <location filename="../ui/MainWindow.cpp" line="73" />
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="77" />
+        <location filename="../ui/MainWindow.cpp" line="84" />
         <source>3D</source>
         <translation>三维</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="92" />
+        <location filename="../ui/MainWindow.cpp" line="99" />
         <source>Undo history: %1 KiB</source>
         <translation>撤销历史：%1 KiB</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="116" />
+        <location filename="../ui/MainWindow.cpp" line="103" />
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="110" />
+        <source>Cannot start training</source>
+        <translation>无法开始训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="151" />
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="137" />
+        <location filename="../ui/MainWindow.cpp" line="172" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138" />
+        <location filename="../ui/MainWindow.cpp" line="173" />
         <source>Open DICOM &amp;folder...</source>
         <translation>打开 DICOM 文件夹(&amp;F)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="139" />
+        <location filename="../ui/MainWindow.cpp" line="174" />
         <source>Open DICOM folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="142" />
+        <location filename="../ui/MainWindow.cpp" line="177" />
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="143" />
+        <location filename="../ui/MainWindow.cpp" line="178" />
         <source>&amp;Open file...</source>
         <translation>打开文件(&amp;O)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="144" />
+        <location filename="../ui/MainWindow.cpp" line="179" />
         <source>Open image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="145" />
+        <location filename="../ui/MainWindow.cpp" line="180" />
         <source>CT images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;All files (*)</source>
         <translation>CT 图像 (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="149" />
+        <location filename="../ui/MainWindow.cpp" line="184" />
         <source>Open &amp;document...</source>
         <translation>打开文档(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="150" />
+        <location filename="../ui/MainWindow.cpp" line="185" />
         <source>Open workbench document</source>
         <translation>打开工作台文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="153" />
+        <location filename="../ui/MainWindow.cpp" line="188" />
         <source>Recent documents</source>
         <translation>最近的文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="156" />
+        <location filename="../ui/MainWindow.cpp" line="191" />
         <source>&amp;Save document</source>
         <translation>保存文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158" />
+        <location filename="../ui/MainWindow.cpp" line="193" />
         <source>Save document &amp;as...</source>
         <translation>文档另存为(&amp;A)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="159" />
-        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="194" />
+        <location filename="../ui/MainWindow.cpp" line="288" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="163" />
+        <location filename="../ui/MainWindow.cpp" line="198" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164" />
+        <location filename="../ui/MainWindow.cpp" line="199" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="166" />
+        <location filename="../ui/MainWindow.cpp" line="201" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="169" />
+        <location filename="../ui/MainWindow.cpp" line="204" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="170" />
-        <location filename="../ui/MainWindow.cpp" line="177" />
+        <location filename="../ui/MainWindow.cpp" line="205" />
+        <location filename="../ui/MainWindow.cpp" line="212" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="172" />
+        <location filename="../ui/MainWindow.cpp" line="207" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173" />
+        <location filename="../ui/MainWindow.cpp" line="208" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173" />
+        <location filename="../ui/MainWindow.cpp" line="208" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="177" />
+        <location filename="../ui/MainWindow.cpp" line="212" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="184" />
+        <location filename="../ui/MainWindow.cpp" line="219" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="185" />
+        <location filename="../ui/MainWindow.cpp" line="220" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="186" />
+        <location filename="../ui/MainWindow.cpp" line="221" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="187" />
+        <location filename="../ui/MainWindow.cpp" line="222" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="188" />
+        <location filename="../ui/MainWindow.cpp" line="223" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189" />
+        <location filename="../ui/MainWindow.cpp" line="224" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="190" />
+        <location filename="../ui/MainWindow.cpp" line="225" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="191" />
+        <location filename="../ui/MainWindow.cpp" line="226" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="192" />
+        <location filename="../ui/MainWindow.cpp" line="227" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="194" />
+        <location filename="../ui/MainWindow.cpp" line="229" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195" />
+        <location filename="../ui/MainWindow.cpp" line="230" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="196" />
+        <location filename="../ui/MainWindow.cpp" line="231" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="203" />
+        <location filename="../ui/MainWindow.cpp" line="238" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="205" />
+        <location filename="../ui/MainWindow.cpp" line="240" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="208" />
+        <location filename="../ui/MainWindow.cpp" line="243" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="210" />
+        <location filename="../ui/MainWindow.cpp" line="245" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211" />
+        <location filename="../ui/MainWindow.cpp" line="246" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211" />
+        <location filename="../ui/MainWindow.cpp" line="246" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212" />
+        <location filename="../ui/MainWindow.cpp" line="247" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212" />
+        <location filename="../ui/MainWindow.cpp" line="247" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="213" />
+        <location filename="../ui/MainWindow.cpp" line="248" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214" />
+        <location filename="../ui/MainWindow.cpp" line="249" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="219" />
+        <location filename="../ui/MainWindow.cpp" line="254" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="220" />
+        <location filename="../ui/MainWindow.cpp" line="255" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246" />
+        <location filename="../ui/MainWindow.cpp" line="281" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="271" />
+        <location filename="../ui/MainWindow.cpp" line="296" />
+        <source>Open a CT series first.</source>
+        <translation>请先打开一个 CT 序列。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="302" />
+        <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
+        <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="346" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279" />
+        <location filename="../ui/MainWindow.cpp" line="354" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="299" />
+        <location filename="../ui/MainWindow.cpp" line="374" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="326" />
+        <location filename="../ui/MainWindow.cpp" line="401" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="328" />
+        <location filename="../ui/MainWindow.cpp" line="403" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="331" />
+        <location filename="../ui/MainWindow.cpp" line="406" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="336" />
+        <location filename="../ui/MainWindow.cpp" line="411" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="336" />
+        <location filename="../ui/MainWindow.cpp" line="411" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="341" />
+        <location filename="../ui/MainWindow.cpp" line="416" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="341" />
+        <location filename="../ui/MainWindow.cpp" line="416" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="348" />
-        <location filename="../ui/MainWindow.cpp" line="353" />
-        <location filename="../ui/MainWindow.cpp" line="356" />
+        <location filename="../ui/MainWindow.cpp" line="423" />
+        <location filename="../ui/MainWindow.cpp" line="428" />
+        <location filename="../ui/MainWindow.cpp" line="431" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="359" />
+        <location filename="../ui/MainWindow.cpp" line="434" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="365" />
+        <location filename="../ui/MainWindow.cpp" line="440" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="366" />
+        <location filename="../ui/MainWindow.cpp" line="441" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="371" />
+        <location filename="../ui/MainWindow.cpp" line="446" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="373" />
+        <location filename="../ui/MainWindow.cpp" line="448" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="379" />
+        <location filename="../ui/MainWindow.cpp" line="454" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="379" />
+        <location filename="../ui/MainWindow.cpp" line="454" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="393" />
+        <location filename="../ui/MainWindow.cpp" line="468" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="395" />
+        <location filename="../ui/MainWindow.cpp" line="470" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="397" />
+        <location filename="../ui/MainWindow.cpp" line="472" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="398" />
+        <location filename="../ui/MainWindow.cpp" line="473" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="399" />
+        <location filename="../ui/MainWindow.cpp" line="474" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="400" />
+        <location filename="../ui/MainWindow.cpp" line="475" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="407" />
+        <location filename="../ui/MainWindow.cpp" line="482" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="428" />
+        <location filename="../ui/MainWindow.cpp" line="503" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="435" />
+        <location filename="../ui/MainWindow.cpp" line="510" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="437" />
+        <location filename="../ui/MainWindow.cpp" line="512" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="465" />
+        <location filename="../ui/MainWindow.cpp" line="542" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="468" />
+        <location filename="../ui/MainWindow.cpp" line="545" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="469" />
+        <location filename="../ui/MainWindow.cpp" line="546" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="481" />
+        <location filename="../ui/MainWindow.cpp" line="558" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="494" />
+        <location filename="../ui/MainWindow.cpp" line="571" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="495" />
+        <location filename="../ui/MainWindow.cpp" line="572" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="496" />
+        <location filename="../ui/MainWindow.cpp" line="573" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="504" />
+        <location filename="../ui/MainWindow.cpp" line="581" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="505" />
+        <location filename="../ui/MainWindow.cpp" line="582" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="516" />
+        <location filename="../ui/MainWindow.cpp" line="593" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="517" />
+        <location filename="../ui/MainWindow.cpp" line="594" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="518" />
+        <location filename="../ui/MainWindow.cpp" line="595" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="519" />
+        <location filename="../ui/MainWindow.cpp" line="596" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="519" />
+        <location filename="../ui/MainWindow.cpp" line="596" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="520" />
+        <location filename="../ui/MainWindow.cpp" line="597" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="520" />
+        <location filename="../ui/MainWindow.cpp" line="597" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="521" />
+        <location filename="../ui/MainWindow.cpp" line="598" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="521" />
+        <location filename="../ui/MainWindow.cpp" line="598" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="522" />
+        <location filename="../ui/MainWindow.cpp" line="599" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="522" />
+        <location filename="../ui/MainWindow.cpp" line="599" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="522" />
+        <location filename="../ui/MainWindow.cpp" line="599" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="523" />
+        <location filename="../ui/MainWindow.cpp" line="600" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="526" />
+        <location filename="../ui/MainWindow.cpp" line="603" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="531" />
+        <location filename="../ui/MainWindow.cpp" line="608" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="542" />
+        <location filename="../ui/MainWindow.cpp" line="619" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -817,6 +837,249 @@
         <location filename="../ui/SliceViewModel.cpp" line="94" />
         <source>(not HU)</source>
         <translation>（非 HU）</translation>
+    </message>
+</context>
+<context>
+    <name>ctsw::TrainingController</name>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="57" />
+        <source>the cosingan tool was not found beside the workbench</source>
+        <translation>在工作台旁边找不到 cosingan 工具</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="58" />
+        <source>build the project (cmake --build build) or set CTSW_COSINGAN</source>
+        <translation>请构建项目（cmake --build build）或设置 CTSW_COSINGAN</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="75" />
+        <source>could not start %1</source>
+        <translation>无法启动 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="131" />
+        <source>unreadable trainer output: %1</source>
+        <translation>无法读取的训练器输出：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="169" />
+        <source>training on %1</source>
+        <translation>在 %1 上训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="173" />
+        <source>checkpoint: scale %1, stage %2, iteration %3</source>
+        <translation>检查点：尺度 %1，阶段 %2，迭代 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="192" />
+        <source>the trainer crashed (killed by a signal, possibly out of memory)</source>
+        <translation>训练器崩溃（被信号终止，可能是内存不足）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="193" />
+        <source>the trainer exited with code %1 without a result</source>
+        <translation>训练器以代码 %1 退出，没有结果</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="194" />
+        <source>the last checkpoint is kept; Resume continues from it</source>
+        <translation>已保留最后一个检查点；“继续训练”将从该处开始</translation>
+    </message>
+</context>
+<context>
+    <name>ctsw::TrainingPanel</name>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="43" />
+        <source>Fast (top scale 256)</source>
+        <translation>快速（最高尺度 256）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="44" />
+        <source>Paper (9 scales to 512)</source>
+        <translation>论文设置（9 个尺度，至 512）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="45" />
+        <source>Smoke test (seconds)</source>
+        <translation>冒烟测试（数秒）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="46" />
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="54" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="55" />
+        <location filename="../ui/TrainingPanel.cpp" line="207" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="56" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="57" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="58" />
+        <source>Resume</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="59" />
+        <source>Train on the training slice (Ctrl+T marks it) and its mask</source>
+        <translation>在训练层面（Ctrl+T 标记）及其掩膜上训练</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="60" />
+        <source>Finish the current iteration, keep a checkpoint; Resume continues later</source>
+        <translation>完成当前迭代并保留检查点；之后可“继续训练”</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="61" />
+        <source>End training at once and discard this run</source>
+        <translation>立即结束训练并丢弃本次运行</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="67" />
+        <location filename="../ui/TrainingPanel.cpp" line="219" />
+        <source>Not started</source>
+        <translation>尚未开始</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="75" />
+        <source>iteration (whole schedule)</source>
+        <translation>迭代（整个训练计划）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="76" />
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="85" />
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="86" />
+        <source>Smooth</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="87" />
+        <source>Export CSV...</source>
+        <translation>导出 CSV……</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="88" />
+        <source>Export PNG...</source>
+        <translation>导出 PNG……</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="117" />
+        <source>Export loss curves</source>
+        <translation>导出损失曲线</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="117" />
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="121" />
+        <source>Export loss plot</source>
+        <translation>导出损失图</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="121" />
+        <source>PNG (*.png)</source>
+        <translation>PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="127" />
+        <source>iteration %1</source>
+        <translation>迭代 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="146" />
+        <source>No word from the trainer for %1 s: it may be stalled. Stop or Cancel it if it does not recover.</source>
+        <translation>训练器已有 %1 秒没有消息：可能已停滞。如果没有恢复，请停止或取消。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="155" />
+        <source>About 15 minutes on 2 CPU cores.</source>
+        <translation>在 2 个 CPU 核心上约 15 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="156" />
+        <source>About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).</source>
+        <translation>在 2 个 CPU 核心上约 65 小时：适合在 GPU 上运行（cosingan train --device cuda）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="157" />
+        <source>A few seconds; for checking the set-up, not for use.</source>
+        <translation>数秒；用于检查环境，不用于实际使用。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="207" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="222" />
+        <source>Training the feature U-Net on the slice: %1 / %2</source>
+        <translation>正在该层面上训练特征 U-Net：%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="223" />
+        <source>Scale %1 of %2 (%3 px), stage %4: iteration %5 / %6  |  %7 it/s  |  ETA %8</source>
+        <translation>尺度 %1 / %2（%3 像素），阶段 %4：迭代 %5 / %6  |  %7 次/秒  |  剩余 %8</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="227" />
+        <source>Paused (the trainer keeps its state; Continue goes on)</source>
+        <translation>已暂停（训练器保留其状态；“继续”可接着进行）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="228" />
+        <source>Stopping... (finishing the iteration and writing a checkpoint)</source>
+        <translation>正在停止……（完成当前迭代并写入检查点）</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="229" />
+        <source>Stopped with a checkpoint; Resume continues from it</source>
+        <translation>已停止并保存检查点；“继续训练”将从该处开始</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="232" />
+        <source>Finished: model in %1</source>
+        <translation>已完成：模型位于 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="235" />
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="236" />
+        <source>Hint: %1</source>
+        <translation>提示：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="238" />
+        <source>Cancelled; the run was discarded</source>
+        <translation>已取消；本次运行已丢弃</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,13 @@
 #include "LabelSurfaceView.h"
 #include "MaskEditModel.h"
 #include "MaskToolPanel.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "io/Npy.h"
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
+#include <thread>
 #include "SliceView.h"
 #include "image/Labels.h"
 #include "io/Document.h"
@@ -91,6 +98,34 @@ MainWindow::MainWindow(QWidget* parent)
     connect(mask_, &MaskEditModel::historyChanged, this, [this] {
         statusBar()->showMessage(tr("Undo history: %1 KiB").arg(mask_->historyBytes() / 1024.0, 0, 'f', 1), 3000);
     });
+    // Training: a child process, its curves and controls below the image.
+    training_ = new TrainingController(this);
+    auto* trainingDock = new QDockWidget(tr("Training"), this);
+    trainingDock->setObjectName(QStringLiteral("trainingDock"));
+    trainingPanel_ = new TrainingPanel(training_, trainingDock);
+    trainingDock->setWidget(trainingPanel_);
+    addDockWidget(Qt::BottomDockWidgetArea, trainingDock);
+    trainingPanel_->setStartHandler([this](const QString& preset) {
+        const QString problem = startTraining(preset);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot start training"), problem);
+    });
+    connect(training_, &TrainingController::stateChanged, this, [this] {
+        // The document records every run and how it ended.
+        if (runs_.size() == 0) return;
+        Json updated = Json::array();
+        for (std::size_t i = 0; i < runs_.size(); ++i) {
+            Json r = runs_[i];
+            if (i + 1 == runs_.size()) {
+                const char* names[] = {"idle", "running", "paused", "stopping", "stopped", "finished", "failed", "cancelled"};
+                r.set("status", names[static_cast<int>(training_->state())]);
+                if (!training_->failureReason().isEmpty()) r.set("reason", training_->failureReason().toStdString());
+            }
+            updated.push(r);
+        }
+        runs_ = updated;
+        mask_->setModified(true);
+    });
+
     // Autosave: a recovery copy of unsaved masks every minute, written off the GUI thread.
     autosave_ = new QTimer(this);
     autosave_->setInterval(60 * 1000);
@@ -257,9 +292,49 @@ bool MainWindow::saveDocument() {
     return saveDocumentAs(documentDir_);
 }
 
+QString MainWindow::startTraining(const QString& preset) {
+    if (!mask_->hasMask() || !current_) return tr("Open a CT series first.");
+    if (model_->trainingSlice() < 0) model_->setTrainingSlice(model_->slice());
+    const int z = model_->trainingSlice();
+    LabelSlice labels = extractSlice(*mask_->labels(), z);
+    const LabelCounts counts = countLabels(labels.pixels());
+    if (counts.perLabel[1] + counts.perLabel[2] == 0)
+        return tr("Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.").arg(z + 1);
+    // A run folder beside the document (or in the user's data folder before the document is saved).
+    const QString base = !documentDir_.isEmpty() ? documentDir_ + QStringLiteral("/runs")
+                                                 : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/runs");
+    const QString run = base + QStringLiteral("/run-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QDir().mkpath(run + QStringLiteral("/input"));
+    const std::size_t w = static_cast<std::size_t>(labels.width()), h = static_cast<std::size_t>(labels.height());
+    CtSlice image = extractSlice(current_->volume, z);
+    // 8-bit (already windowed) images are written in the HU scale of the engine's window, so that the
+    // trainer maps them back to the same grey values.
+    if (!current_->info.valuesAreHu)
+        for (float& v : image.pixels()) v = v / 255.0f * 1500.0f - 1250.0f;
+    try {
+        writeNpyFloat32((run + QStringLiteral("/input/image.npy")).toStdString(), {h, w}, image.pixels());
+        writeNpyFloat32((run + QStringLiteral("/input/mask.npy")).toStdString(), {h, w}, std::vector<float>(labels.pixels().begin(), labels.pixels().end()));
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    training_->start(run + QStringLiteral("/model"),
+                     {QStringLiteral("--image"), run + QStringLiteral("/input/image.npy"), QStringLiteral("--mask"), run + QStringLiteral("/input/mask.npy"),
+                      QStringLiteral("--preset"), preset, QStringLiteral("--threads"), QString::number(threads)});
+    Json record = Json::object();
+    record.set("model", (run + QStringLiteral("/model")).toStdString());
+    record.set("preset", preset.toStdString());
+    record.set("slice", z);
+    record.set("started", QDateTime::currentDateTime().toString(Qt::ISODate).toStdString());
+    record.set("status", "running");
+    runs_.push(record);
+    return {};
+}
+
 bool MainWindow::saveDocumentAs(const QString& dir) {
     if (!mask_->hasMask() || !current_) return false;
     DocumentInfo info;
+    info.extra.set("runs", runs_);
     info.sourcePath = QFileInfo(currentPath_).absoluteFilePath().toStdString();
     info.seriesId = current_->info.id;
     info.trainingSlice = model_->trainingSlice();
@@ -451,11 +526,13 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     const QString document = pendingDocument_;
     pendingDocument_.clear();
     documentDir_.clear();
+    runs_ = Json::array();
     try {
         if (!document.isEmpty()) {
             labels = std::make_shared<LabelVolume>(readDocumentMasks(document.toStdString(), &volume->volume.geometry()));
             const DocumentInfo info = readDocumentInfo(document.toStdString());
             documentDir_ = document;
+            if (const Json* runs = info.extra.find("runs")) runs_ = *runs;
             addRecentDocument(document);
             if (info.windowWidth > 0) model_->setWindow({info.windowWidth, info.windowLevel});
             model_->setTrainingSlice(info.trainingSlice);

@@ -2,6 +2,8 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "json/Json.h"
+
 class QComboBox;
 class QLabel;
 class QProgressDialog;
@@ -13,6 +15,8 @@ namespace ctsw {
 
 class LabelSurfaceView;
 class MaskEditModel;
+class TrainingController;
+class TrainingPanel;
 class MaskToolPanel;
 class SliceView;
 class SliceViewModel;
@@ -38,6 +42,11 @@ public:
     VolumeLoader* loader() const { return loader_; }
     SliceView* sliceView() const { return view_; }
     LabelSurfaceView* surfaceView() const { return surfaces_; }
+    TrainingController* training() const { return training_; }
+    TrainingPanel* trainingPanel() const { return trainingPanel_; }
+    // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
+    // reason when it cannot start (the Start button shows it), empty when training started.
+    QString startTraining(const QString& preset);
     QString documentDir() const { return documentDir_; }
     // Writes the recovery copy of unsaved masks now (the timer does it every minute).
     void autosaveNow();
@@ -77,6 +86,9 @@ private:
     MaskEditModel* mask_;
     MaskToolPanel* tools_ = nullptr;
     LabelSurfaceView* surfaces_ = nullptr;
+    TrainingController* training_ = nullptr;
+    TrainingPanel* trainingPanel_ = nullptr;
+    Json runs_ = Json::array();  // training runs of this document
     QString documentDir_;
     QString pendingDocument_;
     class QTimer* autosave_ = nullptr;

@@ -67,3 +67,23 @@ TEST(Progress, CancelTokenThrowsCancelledOnceCancelled) {
         EXPECT_STREQ(e.what(), "cancelled");
     }
 }
+
+// ------------------------------------------------------------------ JSON lines from a child process
+#include "jobs/JsonLines.h"
+
+TEST(JsonLineStream, CompleteLinesPartialLinesAndMalformedOnes) {
+    ctsw::JsonLineStream s;
+    auto a = s.feed("{\"type\":\"started\"}\n{\"type\":\"progr");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0].at("type").asString(), "started");
+    EXPECT_TRUE(s.hasPartialLine());
+    auto b = s.feed("ess\",\"iteration\":3}\r\n\nnot json at all\n[1,2]\n{\"type\":\"finished\"}\n");
+    ASSERT_EQ(b.size(), 2u);
+    EXPECT_EQ(b[0].at("iteration").asInt(), 3);  // the line split across two chunks
+    EXPECT_EQ(b[1].at("type").asString(), "finished");
+    EXPECT_FALSE(s.hasPartialLine());
+    auto errors = s.takeErrors();
+    ASSERT_EQ(errors.size(), 2u);  // "not json at all" and an array, which is not an event object
+    EXPECT_NE(errors[0].find("not json at all"), std::string::npos);
+    EXPECT_TRUE(s.takeErrors().empty());
+}

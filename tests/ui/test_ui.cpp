@@ -13,6 +13,9 @@
 #include "LabelSurfaceView.h"
 #include "VtkOpenGLWidget.h"
 #include "MainWindow.h"
+#include "TrainingController.h"
+#include "TrainingPanel.h"
+#include "gan/Engine.h"
 #include <QGuiApplication>
 #include "MaskEditModel.h"
 #include "io/Document.h"
@@ -275,6 +278,82 @@ private Q_SLOTS:
         QVERIFY2(both, "no surface rebuild with lung and infection triangles");
         QVERIFY(w.surfaceView()->surfacesBuilt() >= 1);
         QVERIFY(!w.surfaceView()->grab().isNull());
+    }
+
+    void trainingStateMachineFollowsTheEventStream() {
+        using S = TrainingController::State;
+        TrainingController c;
+        QSignalSpy points(&c, &TrainingController::lossPoint);
+        QSignalSpy stages(&c, &TrainingController::stageStarted);
+        QSignalSpy messages(&c, &TrainingController::message);
+        c.handleOutput("{\"type\":\"started\",\"device\":\"CPU\",\"iterations_total\":100}\n{\"type\":\"progress\",\"phase\":\"gan\",\"scale\":0,\"scales\":2,");
+        QCOMPARE(points.count(), 0);  // the second line is not complete yet
+        c.handleOutput("\"size\":32,\"stage\":1,\"iteration\":5,\"iterations\":40,\"overall_iteration\":5,\"iterations_total\":100,"
+                       "\"loss_d\":0.7,\"loss_wppl\":0.4,\"iterations_per_second\":10,\"eta_seconds\":9.5}\ngarbage\n");
+        QCOMPARE(points.count(), 1);
+        QCOMPARE(stages.count(), 1);
+        QCOMPARE(points.at(0).at(1).toMap().value(QStringLiteral("wppl")).toDouble(), 0.4);
+        QCOMPARE(c.progress().scale, 0);
+        QCOMPARE(c.progress().iterations, 40);
+        QVERIFY(std::any_of(messages.begin(), messages.end(), [](const QList<QVariant>& m) { return m.at(0).toString().contains(QStringLiteral("garbage")); }));
+        c.handleEvent(Json::parse(R"({"type":"progress","phase":"gan","scale":0,"stage":2,"iteration":1,"overall_iteration":41})"));
+        QCOMPARE(stages.count(), 2);  // a new stage boundary
+        c.handleEvent(Json::parse(R"({"type":"failed","reason":"loss_wppl is NaN","hint":"lower the learning rate"})"));
+        QCOMPARE(c.state(), S::Failed);
+        QCOMPARE(c.failureReason(), QStringLiteral("loss_wppl is NaN"));
+        QCOMPARE(c.failureHint(), QStringLiteral("lower the learning rate"));
+        // A trainer that dies without a final event is a failure with a reason, too.
+        TrainingController d;
+        d.handleEvent(Json::parse(R"({"type":"started"})"));
+        d.handleExit(0, true);
+        QCOMPARE(d.state(), S::Failed);
+        QVERIFY(d.failureReason().contains(QStringLiteral("crashed")));
+        TrainingController f;
+        f.handleEvent(Json::parse(R"({"type":"finished","path":"/x"})"));
+        f.handleExit(0, false);
+        QCOMPARE(f.state(), S::Finished);
+    }
+
+    void trainingFromTheWorkbenchStopsResumesAndFinishes() {
+        // The smoke preset through the real child process: curves get points, Stop keeps a checkpoint,
+        // Resume finishes, and the model synthesizes.
+        QTemporaryDir home;
+        qputenv("XDG_DATA_HOME", home.path().toUtf8());
+        qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
+        MainWindow w;
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.saveDocumentAs(home.filePath(QStringLiteral("doc"))));
+        QVERIFY(w.startTraining(QStringLiteral("smoke")).contains(QStringLiteral("no lung")));  // no mask yet: refused, with the reason
+        w.applyAutomaticLungMask(false);
+        TrainingController* c = w.training();
+        QSignalSpy states(c, &TrainingController::stateChanged);
+        QSignalSpy points(c, &TrainingController::lossPoint);
+        QVERIFY(w.startTraining(QStringLiteral("smoke")).isEmpty());
+        QCOMPARE(c->state(), TrainingController::State::Running);
+        QVERIFY(c->modelDir().startsWith(home.filePath(QStringLiteral("doc/runs"))));
+        QTRY_VERIFY_WITH_TIMEOUT(points.count() > 0 || c->state() != TrainingController::State::Running, 120000);
+        if (c->state() == TrainingController::State::Running) {
+            c->stop();
+            QCOMPARE(c->state(), TrainingController::State::Stopping);  // shown at once
+            QTRY_VERIFY_WITH_TIMEOUT(c->state() != TrainingController::State::Stopping, 60000);
+            if (c->state() == TrainingController::State::Stopped) {
+                QVERIFY(QFileInfo::exists(c->modelDir() + QStringLiteral("/checkpoint/state.json")) ||
+                        QFileInfo::exists(c->modelDir() + QStringLiteral("/config.json")));
+                c->resume();
+            }
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(c->state() == TrainingController::State::Finished || c->state() == TrainingController::State::Failed, 180000);
+        QVERIFY2(c->state() == TrainingController::State::Finished, qPrintable(c->failureReason()));
+        QVERIFY(w.trainingPanel()->pointCount(QStringLiteral("wppl")) > 0);
+        const QString csv = home.filePath(QStringLiteral("curves.csv"));
+        QVERIFY(w.trainingPanel()->exportCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("wppl,"));
+        gan::Synthesizer synth(c->modelDir().toStdString(), "cpu");
+        QCOMPARE(synth.topSize(), 48);
     }
 
     void mainWindowShowsAnErrorForANonDicomFolder() {
