@@ -18,6 +18,7 @@
 #include <QTextBrowser>
 #include <QUrl>
 #include <QToolBar>
+#include <QScrollArea>
 #include <QPointer>
 
 #include <QCloseEvent>
@@ -73,7 +74,12 @@ MainWindow::MainWindow(QWidget* parent)
     auto* toolsDock = new QDockWidget(tr("Mask"), this);
     toolsDock->setObjectName(QStringLiteral("maskDock"));
     tools_ = new MaskToolPanel(mask_, model_, toolsDock);
-    toolsDock->setWidget(tools_);
+    // Scrollable, so that the panel stays usable when the window is small.
+    auto* toolsScroll = new QScrollArea(toolsDock);
+    toolsScroll->setWidget(tools_);
+    toolsScroll->setWidgetResizable(true);
+    toolsScroll->setFrameShape(QFrame::NoFrame);
+    toolsDock->setWidget(toolsScroll);
     addDockWidget(Qt::RightDockWidgetArea, toolsDock);
     tabifyDockWidget(dock, toolsDock);
     toolsDock->raise();
@@ -104,7 +110,11 @@ MainWindow::MainWindow(QWidget* parent)
     trainingDock->setObjectName(QStringLiteral("trainingDock"));
     trainingPanel_ = new TrainingPanel(training_, trainingDock);
     trainingDock->setWidget(trainingPanel_);
+    // The right-hand panels keep the full height; training sits under the image only.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, trainingDock);
+    // The image keeps most of the height (applied once the window has its size).
+    QTimer::singleShot(0, this, [this, trainingDock] { resizeDocks({trainingDock}, {height() / 3}, Qt::Vertical); });
     trainingPanel_->setStartHandler([this](const QString& preset) {
         const QString problem = startTraining(preset);
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot start training"), problem);

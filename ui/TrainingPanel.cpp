@@ -69,9 +69,11 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     layout->addWidget(status_);
 
     plot_ = new QCustomPlot(this);
-    plot_->setMinimumHeight(220);
+    plot_->setMinimumHeight(150);
     plot_->legend->setVisible(true);
     plot_->legend->setFont(QFont(font().family(), 7));
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setWrap(4);  // two compact rows, so the curves keep the room
     plot_->xAxis->setLabel(tr("iteration (whole schedule)"));
     plot_->yAxis->setLabel(tr("loss"));
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -92,7 +94,7 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     log_ = new QPlainTextEdit(this);
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(2000);
-    log_->setMaximumHeight(90);
+    log_->setMaximumHeight(70);
     layout->addWidget(log_);
 
     connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { estimate_->setText(estimateFor(preset())); });
