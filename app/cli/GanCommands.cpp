@@ -13,6 +13,7 @@
 #include "Args.h"
 #include "Commands.h"
 #include "SliceFiles.h"
+#include "gan/DatasetExport.h"
 #include "gan/Engine.h"
 #include "io/IoError.h"
 
@@ -199,102 +200,32 @@ int runSynthesize(const std::vector<std::string>& argv) {
         if (*so.fusionAlpha < 0 || *so.fusionAlpha > 1) throw UsageError("--alpha expects a number in [0, 1]");
     }
 
-    // Everything is written into a hidden sibling folder that is renamed at the end, so an
-    // interrupted or failed run leaves no partial dataset under the requested name.
-    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
-    fs::remove_all(partial);
-    fs::create_directories(partial / "images");
-    fs::create_directories(partial / "masks");
-    const bool nifti = canWriteNifti();
-    if (nifti) fs::create_directories(partial / "nifti");
-    const gan::GanConfig& cfg = synth->config();
-    const double spacing = 1.0;  // synthesized slices carry no patient geometry
-
-    Json samples = Json::array();
-    std::string csv = "image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout\n";
-    int index = 0;
-    const auto t0 = std::chrono::steady_clock::now();
-    try {
-        for (const auto& maskPath : maskFiles) {
-            LabelSlice mask = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0);
-            auto results = synth->synthesize(mask, so);
-            for (auto& r : results) {
-                char base[64];
-                std::snprintf(base, sizeof base, "sample_%05d", index++);
-                const std::string ext = imageExtension();
-                Slice<std::uint8_t> bytes(r.image.width(), r.image.height());
-                Slice<float> hu(r.image.width(), r.image.height());
-                for (std::size_t i = 0; i < bytes.pixels().size(); ++i) {
-                    bytes.pixels()[i] = gan::unitToByte(r.image.pixels()[i]);
-                    hu.pixels()[i] = gan::unitToHu(r.image.pixels()[i], cfg.huLow, cfg.huHigh);
-                }
-                const std::string imageFile = std::string("images/") + base + ext;
-                const std::string maskFile = std::string("masks/") + base + ext;
-                writeImage8(bytes, (partial / imageFile).string());
-                writeImage8(r.labels, (partial / maskFile).string());
-                std::string imageNifti, maskNifti;
-                if (nifti) {
-                    imageNifti = std::string("nifti/") + base + "_image.nii.gz";
-                    maskNifti = std::string("nifti/") + base + "_mask.nii.gz";
-                    writeNiftiSlice(hu, spacing, (partial / imageNifti).string());
-                    writeNiftiMask(r.labels, spacing, (partial / maskNifti).string());
-                }
-                Json s = Json::object();
-                s.set("image", imageFile);
-                s.set("mask", maskFile);
-                if (nifti) {
-                    s.set("image_nifti", imageNifti);
-                    s.set("mask_nifti", maskNifti);
-                }
-                s.set("source_mask", fs::absolute(maskPath).string());
-                s.set("seed", static_cast<double>(r.seed));
-                s.set("alpha", r.alpha < 0 ? Json() : Json(r.alpha));
-                const LabelCounts c = countLabels(r.labels.pixels());
-                s.set("label_pixels", Json::arrayOf(c.perLabel));
-                samples.push(s);
-                csv += imageFile + "," + maskFile + "," + imageNifti + "," + maskNifti + "," + fs::absolute(maskPath).string() + "," + std::to_string(r.seed) + "," +
-                       (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (so.randomizedCondition ? "1" : "0") + "," + (so.dropout ? "1" : "0") + "\n";
-            }
-        }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        Json manifest = Json::object();
-        manifest.set("format", "cosingan-dataset");
-        manifest.set("version", 1);
-        manifest.set("model", fs::absolute(args.value("model")).string());
-        if (fuse) manifest.set("model2", fs::absolute(args.value("model2")).string());
-        manifest.set("model_id", synth->modelId());
-        Json opts = Json::object();
-        opts.set("count_per_mask", count);
-        opts.set("seed", static_cast<double>(so.seed));
-        opts.set("randomized_condition", so.randomizedCondition);
-        opts.set("rc_magnitudes", Json::arrayOf(std::vector<double>{cfg.rcBackground, cfg.rcLung, cfg.rcInfection}));
-        opts.set("dropout", so.dropout);
-        opts.set("fusion", fuse);
-        opts.set("fusion_alpha", so.fusionAlpha ? Json(*so.fusionAlpha) : Json("uniform [0, 1] per sample"));
-        manifest.set("options", opts);
-        manifest.set("size", synth->topSize());
-        manifest.set("hu_window", Json::arrayOf(std::vector<double>{cfg.huLow, cfg.huHigh}));
-        manifest.set("labels", "0 background, 1 lung, 2 infection");
-        try {
-            manifest.set("training_slice", gan::readModelInfo(args.value("model")).json.at("provenance"));
-        } catch (const std::exception&) {
-        }
-        manifest.set("samples", samples);
-        {
-            std::ofstream mj(partial / "manifest.json");
-            mj << manifest.dump(2) << "\n";
-            std::ofstream mc(partial / "manifest.csv");
-            mc << csv;
-            if (!mj || !mc) throw IoError((partial / "manifest.json").string(), "cannot write (disk full?)");
-        }
-        if (fs::exists(out)) fs::remove_all(out);  // only reached with --overwrite
-        fs::rename(partial, out);
-        std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", index, out.c_str(), seconds, seconds / std::max(1, index));
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(partial, ec);
-        throw;
+    gan::DatasetOptions options;
+    options.synthesis = so;
+    options.overwrite = args.flag("overwrite");
+    options.modelPath = fs::absolute(args.value("model")).string();
+    if (fuse) options.secondModelPath = fs::absolute(args.value("model2")).string();
+    gan::DatasetWriters writers;
+    writers.imageExtension = imageExtension();
+    writers.writeImage8 = writeImage8;
+    if (canWriteNifti()) {
+        // Synthesized slices carry no patient geometry: 1 mm pixels.
+        writers.writeNiftiImage = [](const Slice<float>& hu, const std::string& p) { writeNiftiSlice(hu, 1.0, p); };
+        writers.writeNiftiMask = [](const LabelSlice& l, const std::string& p) { writeNiftiMask(l, 1.0, p); };
     }
+    std::vector<gan::MaskInput> inputs;
+    for (const auto& maskPath : maskFiles)
+        inputs.push_back({fs::absolute(maskPath).string(),
+                          readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0)});
+    gan::DatasetResult result;
+    try {
+        result = gan::exportDataset(*synth, inputs, out.string(), options, writers);
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
+        return kBadInput;
+    }
+    std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
+                result.seconds / std::max(1, result.samples));
     return kOk;
 }
 

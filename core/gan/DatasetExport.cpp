@@ -1,0 +1,123 @@
+#include "gan/DatasetExport.h"
+
+#include "image/Labels.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace ctsw::gan {
+
+DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
+                            const DatasetWriters& writers, const JobContext& job) {
+    const fs::path out = fs::absolute(folder);
+    if (fs::exists(out) && !options.overwrite) throw std::runtime_error(out.string() + ": already exists; choose another folder or allow overwriting");
+    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    const bool nifti = writers.writeNiftiImage && writers.writeNiftiMask;
+    const GanConfig& cfg = synth.config();
+    DatasetResult result;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        fs::create_directories(partial / "images");
+        fs::create_directories(partial / "masks");
+        if (nifti) fs::create_directories(partial / "nifti");
+        Json samples = Json::array();
+        std::string csv = "image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout\n";
+        const int total = static_cast<int>(masks.size()) * options.synthesis.count;
+        int index = 0;
+        for (std::size_t m = 0; m < masks.size(); ++m) {
+            // One sample at a time, so that progress and cancel respond within a sample.
+            for (int k = 0; k < options.synthesis.count; ++k) {
+                job.checkCancelled();
+                SynthesisOptions one = options.synthesis;
+                one.count = 1;
+                one.seed = options.synthesis.seed + static_cast<std::uint64_t>(k);
+                SynthesizedSample r = std::move(synth.synthesize(masks[m].labels, one).front());
+                char base[64];
+                std::snprintf(base, sizeof base, "sample_%05d", index++);
+                Slice<std::uint8_t> bytes(r.image.width(), r.image.height());
+                Slice<float> hu(r.image.width(), r.image.height());
+                for (std::size_t i = 0; i < bytes.pixels().size(); ++i) {
+                    bytes.pixels()[i] = unitToByte(r.image.pixels()[i]);
+                    hu.pixels()[i] = unitToHu(r.image.pixels()[i], cfg.huLow, cfg.huHigh);
+                }
+                const std::string imageFile = std::string("images/") + base + writers.imageExtension;
+                const std::string maskFile = std::string("masks/") + base + writers.imageExtension;
+                writers.writeImage8(bytes, (partial / imageFile).string());
+                writers.writeImage8(r.labels, (partial / maskFile).string());
+                std::string imageNifti, maskNifti;
+                if (nifti) {
+                    imageNifti = std::string("nifti/") + base + "_image.nii.gz";
+                    maskNifti = std::string("nifti/") + base + "_mask.nii.gz";
+                    writers.writeNiftiImage(hu, (partial / imageNifti).string());
+                    writers.writeNiftiMask(r.labels, (partial / maskNifti).string());
+                }
+                Json s = Json::object();
+                s.set("image", imageFile);
+                s.set("mask", maskFile);
+                if (nifti) {
+                    s.set("image_nifti", imageNifti);
+                    s.set("mask_nifti", maskNifti);
+                }
+                s.set("source_mask", masks[m].source);
+                s.set("seed", static_cast<double>(r.seed));
+                s.set("alpha", r.alpha < 0 ? Json() : Json(r.alpha));
+                s.set("label_pixels", Json::arrayOf(countLabels(r.labels.pixels()).perLabel));
+                samples.push(s);
+                csv += imageFile + "," + maskFile + "," + imageNifti + "," + maskNifti + "," + masks[m].source + "," + std::to_string(r.seed) + "," +
+                       (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (one.randomizedCondition ? "1" : "0") + "," + (one.dropout ? "1" : "0") + "\n";
+                job.report(static_cast<double>(index) / std::max(1, total), "sample " + std::to_string(index) + " of " + std::to_string(total));
+            }
+        }
+        Json manifest = Json::object();
+        manifest.set("format", "cosingan-dataset");
+        manifest.set("version", 1);
+        manifest.set("model", options.modelPath);
+        if (!options.secondModelPath.empty()) manifest.set("model2", options.secondModelPath);
+        manifest.set("model_id", synth.modelId());
+        Json opts = Json::object();
+        opts.set("count_per_mask", options.synthesis.count);
+        opts.set("seed", static_cast<double>(options.synthesis.seed));
+        opts.set("randomized_condition", options.synthesis.randomizedCondition);
+        opts.set("rc_magnitudes", Json::arrayOf(std::vector<double>{cfg.rcBackground, cfg.rcLung, cfg.rcInfection}));
+        opts.set("dropout", options.synthesis.dropout);
+        opts.set("fusion", synth.hasSecondModel());
+        opts.set("fusion_alpha", options.synthesis.fusionAlpha ? Json(*options.synthesis.fusionAlpha)
+                                                             : (synth.hasSecondModel() ? Json("uniform [0, 1] per sample") : Json()));
+        manifest.set("options", opts);
+        manifest.set("size", synth.topSize());
+        manifest.set("hu_window", Json::arrayOf(std::vector<double>{cfg.huLow, cfg.huHigh}));
+        manifest.set("labels", "0 background, 1 lung, 2 infection");
+        try {
+            manifest.set("training_slice", readModelInfo(options.modelPath).json.at("provenance"));
+        } catch (const std::exception&) {
+        }
+        manifest.set("samples", samples);
+        {
+            std::ofstream mj(partial / "manifest.json");
+            mj << manifest.dump(2) << "\n";
+            std::ofstream mc(partial / "manifest.csv");
+            mc << csv;
+            mj.flush();
+            mc.flush();
+            if (!mj || !mc) throw std::runtime_error((partial / "manifest.json").string() + ": cannot write (disk full?)");
+        }
+        if (fs::exists(out)) fs::remove_all(out);  // only with overwrite
+        fs::rename(partial, out);
+        result.samples = index;
+    } catch (...) {
+        fs::remove_all(partial, ec);
+        throw;
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.folder = out.string();
+    return result;
+}
+
+}  // namespace ctsw::gan

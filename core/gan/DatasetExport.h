@@ -1,0 +1,49 @@
+#pragma once
+// Writes a synthesized dataset: image/mask pairs (8-bit images and 0/1/2 masks, optionally NIfTI with
+// the image in HU), manifest.json and manifest.csv. Everything goes into a hidden sibling folder that
+// is renamed at the end, so an interrupted, cancelled or disk-full export leaves no partial dataset
+// under the requested name; an existing folder is replaced only when asked. Used by
+// `cosingan synthesize` and by the workbench's export. No LibTorch types.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gan/Engine.h"
+#include "image/Volume.h"
+#include "jobs/Progress.h"
+#include "json/Json.h"
+
+namespace ctsw::gan {
+
+struct DatasetWriters {
+    std::string imageExtension = ".png";                                                   // with the dot
+    std::function<void(const Slice<std::uint8_t>&, const std::string&)> writeImage8;       // required
+    std::function<void(const Slice<float>&, const std::string&)> writeNiftiImage;          // HU; optional
+    std::function<void(const LabelSlice&, const std::string&)> writeNiftiMask;             // optional
+};
+
+struct DatasetOptions {
+    SynthesisOptions synthesis;  // count is per mask
+    bool overwrite = false;
+    std::string modelPath, secondModelPath;  // recorded in the manifest
+};
+
+struct MaskInput {
+    std::string source;  // file name, or a description such as "document mask, slice 16"
+    LabelSlice labels;
+};
+
+struct DatasetResult {
+    int samples = 0;
+    double seconds = 0;
+    std::string folder;
+};
+
+// Throws std::runtime_error naming the folder or file on failure, Cancelled when cancelled; in both
+// cases nothing is left under `folder`.
+DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
+                            const DatasetWriters& writers, const JobContext& job = {});
+
+}  // namespace ctsw::gan
