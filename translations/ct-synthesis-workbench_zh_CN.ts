@@ -21,556 +21,636 @@
 <context>
     <name>ctsw::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="57" />
+        <location filename="../ui/MainWindow.cpp" line="60" />
         <source>CT Synthesis Workbench</source>
         <translation>CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="62" />
+        <location filename="../ui/MainWindow.cpp" line="65" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="73" />
+        <location filename="../ui/MainWindow.cpp" line="76" />
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="84" />
+        <location filename="../ui/MainWindow.cpp" line="92" />
         <source>3D</source>
         <translation>三维</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="99" />
+        <location filename="../ui/MainWindow.cpp" line="107" />
         <source>Undo history: %1 KiB</source>
         <translation>撤销历史：%1 KiB</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="103" />
+        <location filename="../ui/MainWindow.cpp" line="111" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="110" />
+        <location filename="../ui/MainWindow.cpp" line="122" />
         <source>Cannot start training</source>
         <translation>无法开始训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="151" />
+        <location filename="../ui/MainWindow.cpp" line="142" />
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="188" />
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="172" />
+        <location filename="../ui/MainWindow.cpp" line="209" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173" />
+        <location filename="../ui/MainWindow.cpp" line="210" />
         <source>Open DICOM &amp;folder...</source>
         <translation>打开 DICOM 文件夹(&amp;F)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="174" />
+        <location filename="../ui/MainWindow.cpp" line="211" />
         <source>Open DICOM folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="177" />
+        <location filename="../ui/MainWindow.cpp" line="214" />
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="178" />
+        <location filename="../ui/MainWindow.cpp" line="215" />
         <source>&amp;Open file...</source>
         <translation>打开文件(&amp;O)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="179" />
+        <location filename="../ui/MainWindow.cpp" line="216" />
         <source>Open image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="180" />
+        <location filename="../ui/MainWindow.cpp" line="217" />
         <source>CT images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;All files (*)</source>
         <translation>CT 图像 (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="184" />
+        <location filename="../ui/MainWindow.cpp" line="221" />
         <source>Open &amp;document...</source>
         <translation>打开文档(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="185" />
+        <location filename="../ui/MainWindow.cpp" line="222" />
         <source>Open workbench document</source>
         <translation>打开工作台文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="188" />
+        <location filename="../ui/MainWindow.cpp" line="225" />
         <source>Recent documents</source>
         <translation>最近的文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="191" />
+        <location filename="../ui/MainWindow.cpp" line="228" />
         <source>&amp;Save document</source>
         <translation>保存文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="193" />
+        <location filename="../ui/MainWindow.cpp" line="230" />
         <source>Save document &amp;as...</source>
         <translation>文档另存为(&amp;A)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="194" />
-        <location filename="../ui/MainWindow.cpp" line="288" />
+        <location filename="../ui/MainWindow.cpp" line="231" />
+        <location filename="../ui/MainWindow.cpp" line="354" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="198" />
+        <location filename="../ui/MainWindow.cpp" line="235" />
+        <source>Load &amp;model for preview...</source>
+        <translation>加载用于预览的模型(&amp;M)……</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="236" />
+        <source>Trained model folder</source>
+        <translation>已训练模型的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="239" />
+        <source>Cannot load the model</source>
+        <translation>无法加载模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="242" />
+        <source>Export &amp;dataset...</source>
+        <translation>导出数据集(&amp;D)……</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="244" />
+        <location filename="../ui/MainWindow.cpp" line="249" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
+        <location filename="../ui/MainWindow.cpp" line="257" />
+        <location filename="../ui/MainWindow.cpp" line="261" />
+        <source>Export dataset</source>
+        <translation>导出数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="244" />
+        <source>Train or load a model first.</source>
+        <translation>请先训练或加载一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="247" />
+        <source>The training slice's mask</source>
+        <translation>训练层面的掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="247" />
+        <source>Every slice that has a mask</source>
+        <translation>所有带掩膜的层面</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="249" />
+        <source>Synthesize from</source>
+        <translation>合成依据</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="251" />
+        <source>Samples per mask</source>
+        <translation>每个掩膜的样本数</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="253" />
+        <source>New folder for the dataset</source>
+        <translation>数据集的新文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="257" />
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。是否替换？</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="262" />
+        <source>Dataset written to %1</source>
+        <translation>数据集已写入 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="264" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="199" />
+        <location filename="../ui/MainWindow.cpp" line="265" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="201" />
+        <location filename="../ui/MainWindow.cpp" line="267" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="204" />
+        <location filename="../ui/MainWindow.cpp" line="270" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="205" />
-        <location filename="../ui/MainWindow.cpp" line="212" />
+        <location filename="../ui/MainWindow.cpp" line="271" />
+        <location filename="../ui/MainWindow.cpp" line="278" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="207" />
+        <location filename="../ui/MainWindow.cpp" line="273" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="208" />
+        <location filename="../ui/MainWindow.cpp" line="274" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="208" />
+        <location filename="../ui/MainWindow.cpp" line="274" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212" />
+        <location filename="../ui/MainWindow.cpp" line="278" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="219" />
+        <location filename="../ui/MainWindow.cpp" line="285" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="220" />
+        <location filename="../ui/MainWindow.cpp" line="286" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="221" />
+        <location filename="../ui/MainWindow.cpp" line="287" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="222" />
+        <location filename="../ui/MainWindow.cpp" line="288" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="223" />
+        <location filename="../ui/MainWindow.cpp" line="289" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="224" />
+        <location filename="../ui/MainWindow.cpp" line="290" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="225" />
+        <location filename="../ui/MainWindow.cpp" line="291" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="226" />
+        <location filename="../ui/MainWindow.cpp" line="292" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="227" />
+        <location filename="../ui/MainWindow.cpp" line="293" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="229" />
+        <location filename="../ui/MainWindow.cpp" line="295" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="230" />
+        <location filename="../ui/MainWindow.cpp" line="296" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231" />
+        <location filename="../ui/MainWindow.cpp" line="297" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="238" />
+        <location filename="../ui/MainWindow.cpp" line="304" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="240" />
+        <location filename="../ui/MainWindow.cpp" line="306" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="243" />
+        <location filename="../ui/MainWindow.cpp" line="309" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="245" />
+        <location filename="../ui/MainWindow.cpp" line="311" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246" />
+        <location filename="../ui/MainWindow.cpp" line="312" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246" />
+        <location filename="../ui/MainWindow.cpp" line="312" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247" />
+        <location filename="../ui/MainWindow.cpp" line="313" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247" />
+        <location filename="../ui/MainWindow.cpp" line="313" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="248" />
+        <location filename="../ui/MainWindow.cpp" line="314" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="249" />
+        <location filename="../ui/MainWindow.cpp" line="315" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254" />
+        <location filename="../ui/MainWindow.cpp" line="320" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="255" />
+        <location filename="../ui/MainWindow.cpp" line="321" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="281" />
+        <location filename="../ui/MainWindow.cpp" line="347" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296" />
+        <location filename="../ui/MainWindow.cpp" line="362" />
+        <location filename="../ui/MainWindow.cpp" line="411" />
         <source>Open a CT series first.</source>
         <translation>请先打开一个 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="302" />
+        <location filename="../ui/MainWindow.cpp" line="368" />
         <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
         <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="346" />
+        <location filename="../ui/MainWindow.cpp" line="421" />
+        <source>No slice has a mask to synthesize from.</source>
+        <translation>没有可用于合成的带掩膜层面。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="437" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="354" />
+        <location filename="../ui/MainWindow.cpp" line="445" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="374" />
+        <location filename="../ui/MainWindow.cpp" line="465" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="401" />
+        <location filename="../ui/MainWindow.cpp" line="492" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="403" />
+        <location filename="../ui/MainWindow.cpp" line="494" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="406" />
+        <location filename="../ui/MainWindow.cpp" line="497" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="411" />
+        <location filename="../ui/MainWindow.cpp" line="502" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="411" />
+        <location filename="../ui/MainWindow.cpp" line="502" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="416" />
+        <location filename="../ui/MainWindow.cpp" line="507" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="416" />
+        <location filename="../ui/MainWindow.cpp" line="507" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="423" />
-        <location filename="../ui/MainWindow.cpp" line="428" />
-        <location filename="../ui/MainWindow.cpp" line="431" />
+        <location filename="../ui/MainWindow.cpp" line="514" />
+        <location filename="../ui/MainWindow.cpp" line="519" />
+        <location filename="../ui/MainWindow.cpp" line="522" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="434" />
+        <location filename="../ui/MainWindow.cpp" line="525" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="440" />
+        <location filename="../ui/MainWindow.cpp" line="531" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="441" />
+        <location filename="../ui/MainWindow.cpp" line="532" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="446" />
+        <location filename="../ui/MainWindow.cpp" line="537" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="448" />
+        <location filename="../ui/MainWindow.cpp" line="539" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="454" />
+        <location filename="../ui/MainWindow.cpp" line="545" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="454" />
+        <location filename="../ui/MainWindow.cpp" line="545" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="468" />
+        <location filename="../ui/MainWindow.cpp" line="559" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="470" />
+        <location filename="../ui/MainWindow.cpp" line="561" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="472" />
+        <location filename="../ui/MainWindow.cpp" line="563" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="473" />
+        <location filename="../ui/MainWindow.cpp" line="564" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="474" />
+        <location filename="../ui/MainWindow.cpp" line="565" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="475" />
+        <location filename="../ui/MainWindow.cpp" line="566" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="482" />
+        <location filename="../ui/MainWindow.cpp" line="573" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="503" />
+        <location filename="../ui/MainWindow.cpp" line="594" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="510" />
+        <location filename="../ui/MainWindow.cpp" line="601" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="512" />
+        <location filename="../ui/MainWindow.cpp" line="603" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="542" />
+        <location filename="../ui/MainWindow.cpp" line="633" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="545" />
+        <location filename="../ui/MainWindow.cpp" line="636" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="546" />
+        <location filename="../ui/MainWindow.cpp" line="637" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="558" />
+        <location filename="../ui/MainWindow.cpp" line="649" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="571" />
+        <location filename="../ui/MainWindow.cpp" line="662" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="572" />
+        <location filename="../ui/MainWindow.cpp" line="663" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="573" />
+        <location filename="../ui/MainWindow.cpp" line="664" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="581" />
+        <location filename="../ui/MainWindow.cpp" line="672" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="582" />
+        <location filename="../ui/MainWindow.cpp" line="673" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="593" />
+        <location filename="../ui/MainWindow.cpp" line="684" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="594" />
+        <location filename="../ui/MainWindow.cpp" line="685" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="595" />
+        <location filename="../ui/MainWindow.cpp" line="686" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="596" />
+        <location filename="../ui/MainWindow.cpp" line="687" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="596" />
+        <location filename="../ui/MainWindow.cpp" line="687" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="597" />
+        <location filename="../ui/MainWindow.cpp" line="688" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="597" />
+        <location filename="../ui/MainWindow.cpp" line="688" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="598" />
+        <location filename="../ui/MainWindow.cpp" line="689" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="598" />
+        <location filename="../ui/MainWindow.cpp" line="689" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="599" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="599" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="599" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="600" />
+        <location filename="../ui/MainWindow.cpp" line="691" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="603" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="608" />
+        <location filename="../ui/MainWindow.cpp" line="699" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="619" />
+        <location filename="../ui/MainWindow.cpp" line="710" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -769,6 +849,89 @@
     </message>
 </context>
 <context>
+    <name>ctsw::PreviewGallery</name>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="34" />
+        <source>Randomized condition</source>
+        <translation>随机化条件</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="36" />
+        <source>Test-time dropout</source>
+        <translation>测试时 dropout</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="37" />
+        <source>Random alpha</source>
+        <translation>随机 alpha</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="43" />
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="45" />
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="49" />
+        <source>Fusion alpha</source>
+        <translation>融合 alpha</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="52" />
+        <source>Hold: real slice</source>
+        <translation>按住：真实层面</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="53" />
+        <source>While pressed, every tile shows the real training slice (A/B comparison)</source>
+        <translation>按住时，每个格子显示真实的训练层面（A/B 对比）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="57" />
+        <source>No model yet: train one, or load a model folder.</source>
+        <translation>尚无模型：请训练一个，或加载模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="94" />
+        <source>Model %1 (%2 px)</source>
+        <translation>模型 %1（%2 像素）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="117" />
+        <source>Synthesizing %1 samples...</source>
+        <translation>正在合成 %1 个样本……</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="137" />
+        <source>Synthesis failed: %1</source>
+        <translation>合成失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="152" />
+        <source>%1 samples in %2 s (seeds %3 to %4)</source>
+        <translation>%1 个样本，用时 %2 秒（种子 %3 至 %4）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="174" />
+        <source>no model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="191" />
+        <source>Exporting the dataset...</source>
+        <translation>正在导出数据集……</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="191" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ctsw::SliceView</name>
     <message>
         <location filename="../ui/SliceView.cpp" line="70" />
@@ -916,7 +1079,7 @@
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="55" />
-        <location filename="../ui/TrainingPanel.cpp" line="207" />
+        <location filename="../ui/TrainingPanel.cpp" line="209" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -952,132 +1115,132 @@
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="67" />
-        <location filename="../ui/TrainingPanel.cpp" line="219" />
+        <location filename="../ui/TrainingPanel.cpp" line="221" />
         <source>Not started</source>
         <translation>尚未开始</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="75" />
+        <location filename="../ui/TrainingPanel.cpp" line="77" />
         <source>iteration (whole schedule)</source>
         <translation>迭代（整个训练计划）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="76" />
+        <location filename="../ui/TrainingPanel.cpp" line="78" />
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="85" />
+        <location filename="../ui/TrainingPanel.cpp" line="87" />
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="86" />
+        <location filename="../ui/TrainingPanel.cpp" line="88" />
         <source>Smooth</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="87" />
+        <location filename="../ui/TrainingPanel.cpp" line="89" />
         <source>Export CSV...</source>
         <translation>导出 CSV……</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="88" />
+        <location filename="../ui/TrainingPanel.cpp" line="90" />
         <source>Export PNG...</source>
         <translation>导出 PNG……</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="117" />
+        <location filename="../ui/TrainingPanel.cpp" line="119" />
         <source>Export loss curves</source>
         <translation>导出损失曲线</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="117" />
+        <location filename="../ui/TrainingPanel.cpp" line="119" />
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="121" />
+        <location filename="../ui/TrainingPanel.cpp" line="123" />
         <source>Export loss plot</source>
         <translation>导出损失图</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="121" />
+        <location filename="../ui/TrainingPanel.cpp" line="123" />
         <source>PNG (*.png)</source>
         <translation>PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="127" />
+        <location filename="../ui/TrainingPanel.cpp" line="129" />
         <source>iteration %1</source>
         <translation>迭代 %1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="146" />
+        <location filename="../ui/TrainingPanel.cpp" line="148" />
         <source>No word from the trainer for %1 s: it may be stalled. Stop or Cancel it if it does not recover.</source>
         <translation>训练器已有 %1 秒没有消息：可能已停滞。如果没有恢复，请停止或取消。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="155" />
+        <location filename="../ui/TrainingPanel.cpp" line="157" />
         <source>About 15 minutes on 2 CPU cores.</source>
         <translation>在 2 个 CPU 核心上约 15 分钟。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="156" />
+        <location filename="../ui/TrainingPanel.cpp" line="158" />
         <source>About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).</source>
         <translation>在 2 个 CPU 核心上约 65 小时：适合在 GPU 上运行（cosingan train --device cuda）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="157" />
+        <location filename="../ui/TrainingPanel.cpp" line="159" />
         <source>A few seconds; for checking the set-up, not for use.</source>
         <translation>数秒；用于检查环境，不用于实际使用。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="207" />
+        <location filename="../ui/TrainingPanel.cpp" line="209" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="222" />
+        <location filename="../ui/TrainingPanel.cpp" line="224" />
         <source>Training the feature U-Net on the slice: %1 / %2</source>
         <translation>正在该层面上训练特征 U-Net：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="223" />
+        <location filename="../ui/TrainingPanel.cpp" line="225" />
         <source>Scale %1 of %2 (%3 px), stage %4: iteration %5 / %6  |  %7 it/s  |  ETA %8</source>
         <translation>尺度 %1 / %2（%3 像素），阶段 %4：迭代 %5 / %6  |  %7 次/秒  |  剩余 %8</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="227" />
+        <location filename="../ui/TrainingPanel.cpp" line="229" />
         <source>Paused (the trainer keeps its state; Continue goes on)</source>
         <translation>已暂停（训练器保留其状态；“继续”可接着进行）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="228" />
+        <location filename="../ui/TrainingPanel.cpp" line="230" />
         <source>Stopping... (finishing the iteration and writing a checkpoint)</source>
         <translation>正在停止……（完成当前迭代并写入检查点）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="229" />
+        <location filename="../ui/TrainingPanel.cpp" line="231" />
         <source>Stopped with a checkpoint; Resume continues from it</source>
         <translation>已停止并保存检查点；“继续训练”将从该处开始</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="232" />
+        <location filename="../ui/TrainingPanel.cpp" line="234" />
         <source>Finished: model in %1</source>
         <translation>已完成：模型位于 %1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="235" />
+        <location filename="../ui/TrainingPanel.cpp" line="237" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="236" />
+        <location filename="../ui/TrainingPanel.cpp" line="238" />
         <source>Hint: %1</source>
         <translation>提示：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="238" />
+        <location filename="../ui/TrainingPanel.cpp" line="240" />
         <source>Cancelled; the run was discarded</source>
         <translation>已取消；本次运行已丢弃</translation>
     </message>

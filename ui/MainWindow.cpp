@@ -35,6 +35,7 @@
 #include "MaskToolPanel.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
+#include "PreviewGallery.h"
 #include "io/Npy.h"
 #include <QDateTime>
 #include <QDir>
@@ -42,6 +43,7 @@
 #include <thread>
 #include "SliceView.h"
 #include "image/Labels.h"
+#include "image/WindowLevel.h"
 #include "io/Document.h"
 #include "io/ImageFiles.h"
 #include "mask/LungMask.h"
@@ -136,6 +138,31 @@ MainWindow::MainWindow(QWidget* parent)
         mask_->setModified(true);
     });
 
+    // Previews from the newest trained model, refreshed while the mask is edited.
+    auto* previewDock = new QDockWidget(tr("Preview"), this);
+    previewDock->setObjectName(QStringLiteral("previewDock"));
+    gallery_ = new PreviewGallery(previewDock);
+    previewDock->setWidget(gallery_);
+    addDockWidget(Qt::BottomDockWidgetArea, previewDock);
+    tabifyDockWidget(trainingDock, previewDock);
+    trainingDock->raise();
+    connect(training_, &TrainingController::stateChanged, this, [this, previewDock](TrainingController::State st) {
+        if (st != TrainingController::State::Finished) return;
+        const QString problem = gallery_->loadModel(training_->modelDir());
+        if (problem.isEmpty()) {
+            updatePreviewSource();
+            previewDock->raise();
+        } else {
+            statusBar()->showMessage(problem, 15000);
+        }
+    });
+    connect(mask_, &MaskEditModel::maskChanged, this, [this] {
+        if (gallery_->hasModel() && !mask_->editing()) updatePreviewSource();
+    });
+    connect(mask_, &MaskEditModel::historyChanged, this, [this] {
+        if (gallery_->hasModel()) updatePreviewSource();  // after each finished stroke
+    });
+
     // Autosave: a recovery copy of unsaved masks every minute, written off the GUI thread.
     autosave_ = new QTimer(this);
     autosave_->setInterval(60 * 1000);
@@ -205,6 +232,35 @@ void MainWindow::buildActions() {
         if (!dir.isEmpty()) saveDocumentAs(dir);
     });
     file->addSeparator();
+    file->addAction(tr("Load &model for preview..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Trained model folder"));
+        if (dir.isEmpty()) return;
+        const QString problem = gallery_->loadModel(dir);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot load the model"), problem);
+        else updatePreviewSource();
+    });
+    file->addAction(tr("Export &dataset..."), this, [this] {
+        if (!gallery_->hasModel()) {
+            QMessageBox::information(this, tr("Export dataset"), tr("Train or load a model first."));
+            return;
+        }
+        const QStringList scopes{tr("The training slice's mask"), tr("Every slice that has a mask")};
+        bool ok = false;
+        const QString scope = QInputDialog::getItem(this, tr("Export dataset"), tr("Synthesize from"), scopes, 0, false, &ok);
+        if (!ok) return;
+        const int count = QInputDialog::getInt(this, tr("Export dataset"), tr("Samples per mask"), 50, 1, 100000, 1, &ok);
+        if (!ok) return;
+        const QString folder = QFileDialog::getSaveFileName(this, tr("New folder for the dataset"));
+        if (folder.isEmpty()) return;
+        bool overwrite = false;
+        if (QFileInfo::exists(folder)) {
+            if (QMessageBox::question(this, tr("Export dataset"), tr("%1 exists. Replace it?").arg(folder)) != QMessageBox::Yes) return;
+            overwrite = true;
+        }
+        const QString problem = exportDataset(folder, count, scope == scopes[1], overwrite);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export dataset"), problem);
+        else statusBar()->showMessage(tr("Dataset written to %1").arg(folder), 15000);
+    });
     file->addAction(tr("&Import mask..."), this, &MainWindow::importMask);
     file->addAction(tr("&Export mask..."), this, &MainWindow::exportMask);
     file->addSeparator();
@@ -339,6 +395,31 @@ QString MainWindow::startTraining(const QString& preset) {
     record.set("status", "running");
     runs_.push(record);
     return {};
+}
+
+void MainWindow::updatePreviewSource() {
+    if (!mask_->hasMask() || !current_) return;
+    const int z = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
+    const CtSlice real = extractSlice(current_->volume, z);
+    QImage img(real.width(), real.height(), QImage::Format_Grayscale8);
+    for (int y = 0; y < img.height(); ++y)
+        windowToBytes(&real.pixels()[static_cast<std::size_t>(y) * real.width()], static_cast<std::size_t>(real.width()), WindowLevel{1500, -500}, img.scanLine(y));
+    gallery_->setSource(extractSlice(*mask_->labels(), z), img);
+}
+
+QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite) {
+    if (!mask_->hasMask() || !current_) return tr("Open a CT series first.");
+    std::vector<std::pair<std::string, LabelSlice>> masks;
+    const int training = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
+    for (int z = 0; z < mask_->labels()->depth(); ++z) {
+        if (!allSlices && z != training) continue;
+        LabelSlice s = extractSlice(*mask_->labels(), z);
+        const LabelCounts c = countLabels(s.pixels());
+        if (c.perLabel[1] + c.perLabel[2] == 0) continue;
+        masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s});
+    }
+    if (masks.empty()) return tr("No slice has a mask to synthesize from.");
+    return gallery_->exportDataset(masks, folder, count, overwrite);
 }
 
 bool MainWindow::saveDocumentAs(const QString& dir) {

@@ -17,6 +17,7 @@ class LabelSurfaceView;
 class MaskEditModel;
 class TrainingController;
 class TrainingPanel;
+class PreviewGallery;
 class MaskToolPanel;
 class SliceView;
 class SliceViewModel;
@@ -44,6 +45,11 @@ public:
     LabelSurfaceView* surfaceView() const { return surfaces_; }
     TrainingController* training() const { return training_; }
     TrainingPanel* trainingPanel() const { return trainingPanel_; }
+    PreviewGallery* gallery() const { return gallery_; }
+    // Feeds the preview with the mask of the training slice (or the current slice).
+    void updatePreviewSource();
+    // Exports `count` samples for the current slice's mask, or for every slice with a mask.
+    QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite);
     // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
     // reason when it cannot start (the Start button shows it), empty when training started.
     QString startTraining(const QString& preset);
@@ -88,6 +94,7 @@ private:
     LabelSurfaceView* surfaces_ = nullptr;
     TrainingController* training_ = nullptr;
     TrainingPanel* trainingPanel_ = nullptr;
+    PreviewGallery* gallery_ = nullptr;
     Json runs_ = Json::array();  // training runs of this document
     QString documentDir_;
     QString pendingDocument_;

@@ -15,6 +15,10 @@
 #include "MainWindow.h"
 #include "TrainingController.h"
 #include "TrainingPanel.h"
+#include "PreviewGallery.h"
+#include "io/ImageFiles.h"
+#include "json/Json.h"
+#include <QDir>
 #include "gan/Engine.h"
 #include <QGuiApplication>
 #include "MaskEditModel.h"
@@ -354,6 +358,36 @@ private Q_SLOTS:
         QVERIFY(f.readAll().contains("wppl,"));
         gan::Synthesizer synth(c->modelDir().toStdString(), "cpu");
         QCOMPARE(synth.topSize(), 48);
+
+        // The finished model feeds the preview gallery: 8 samples of the training slice's mask...
+        PreviewGallery* g = w.gallery();
+        QTRY_VERIFY_WITH_TIMEOUT(g->hasModel(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(g->sampleCount(), 8, 60000);
+        QVERIFY(!g->sample(0).isNull());
+        QVERIFY(g->sample(0) != g->sample(1));  // different seeds, different slices
+        // ...which are synthesized again when the mask is edited (the newest request wins).
+        QSignalSpy shown(g, &PreviewGallery::samplesShown);
+        MaskEditModel* mask = w.maskModel();
+        mask->setActiveLabel(Label::Infection);
+        mask->press(w.sliceModel()->trainingSlice(), 100, 180);
+        mask->move(150, 180);
+        mask->release();
+        QVERIFY(shown.wait(60000));
+
+        // Export: image/mask pairs, NIfTI and manifests; the NIfTI reader reads the same masks back.
+        const QString out = home.filePath(QStringLiteral("dataset"));
+        QCOMPARE(w.exportDataset(out, 5, false, false), QString());
+        const Json manifest = readJsonFile((out + QStringLiteral("/manifest.json")).toStdString());
+        QCOMPARE(manifest.at("samples").size(), std::size_t(5));
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/manifest.csv")));
+        for (const auto& sample : manifest.at("samples").asArray()) {
+            const std::string png = (out + QStringLiteral("/")).toStdString() + sample.at("mask").asString();
+            const std::string nii = (out + QStringLiteral("/")).toStdString() + sample.at("mask_nifti").asString();
+            QVERIFY(readMaskSlice(png, LabelMapping::named("identity")).pixels() == extractSlice(readNiftiLabels(nii, LabelMapping::named("identity")), 0).pixels());
+        }
+        // An existing dataset is never overwritten without asking.
+        QVERIFY(w.exportDataset(out, 1, false, false).contains(QStringLiteral("exists")));
+        QVERIFY(!QDir(home.path()).entryList(QDir::Hidden | QDir::Dirs).join(QLatin1Char(' ')).contains(QStringLiteral(".partial")));
     }
 
     void mainWindowShowsAnErrorForANonDicomFolder() {

@@ -1,0 +1,230 @@
+#include "PreviewGallery.h"
+
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPointer>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QThreadPool>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "gan/DatasetExport.h"
+#include "gan/Engine.h"
+#include "io/ImageFiles.h"
+
+namespace ctsw {
+
+PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* options = new QHBoxLayout;
+    count_ = new QSpinBox(this);
+    count_->setRange(1, 32);
+    count_->setValue(8);
+    seed_ = new QSpinBox(this);
+    seed_->setRange(0, 1000000);
+    seed_->setValue(1);
+    rc_ = new QCheckBox(tr("Randomized condition"), this);
+    rc_->setChecked(true);
+    dropout_ = new QCheckBox(tr("Test-time dropout"), this);
+    randomAlpha_ = new QCheckBox(tr("Random alpha"), this);
+    randomAlpha_->setChecked(true);
+    alpha_ = new QDoubleSpinBox(this);
+    alpha_->setRange(0.0, 1.0);
+    alpha_->setSingleStep(0.1);
+    alpha_->setValue(0.5);
+    options->addWidget(new QLabel(tr("Samples"), this));
+    options->addWidget(count_);
+    options->addWidget(new QLabel(tr("Seed"), this));
+    options->addWidget(seed_);
+    options->addWidget(rc_);
+    options->addWidget(dropout_);
+    options->addWidget(new QLabel(tr("Fusion alpha"), this));
+    options->addWidget(randomAlpha_);
+    options->addWidget(alpha_);
+    ab_ = new QPushButton(tr("Hold: real slice"), this);
+    ab_->setToolTip(tr("While pressed, every tile shows the real training slice (A/B comparison)"));
+    options->addWidget(ab_);
+    options->addStretch(1);
+    layout->addLayout(options);
+    status_ = new QLabel(tr("No model yet: train one, or load a model folder."), this);
+    layout->addWidget(status_);
+    grid_ = new QGridLayout;
+    grid_->setSpacing(3);
+    layout->addLayout(grid_, 1);
+
+    debounce_ = new QTimer(this);
+    debounce_->setSingleShot(true);
+    debounce_->setInterval(150);
+    connect(debounce_, &QTimer::timeout, this, &PreviewGallery::refresh);
+    for (QSpinBox* b : {count_, seed_}) connect(b, qOverload<int>(&QSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
+    for (QCheckBox* b : {rc_, dropout_, randomAlpha_}) connect(b, &QCheckBox::toggled, debounce_, qOverload<>(&QTimer::start));
+    connect(alpha_, qOverload<double>(&QDoubleSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
+    connect(ab_, &QPushButton::pressed, this, [this] {
+        for (QLabel* t : thumbs_)
+            if (!real_.isNull()) t->setPixmap(QPixmap::fromImage(real_.scaled(t->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    });
+    connect(ab_, &QPushButton::released, this, &PreviewGallery::layoutThumbs);
+}
+
+PreviewGallery::~PreviewGallery() {
+    ++generation_;
+    QThreadPool::globalInstance()->waitForDone();
+}
+
+bool PreviewGallery::hasModel() const { return synth_ != nullptr; }
+
+QString PreviewGallery::loadModel(const QString& dir, const QString& secondDir) {
+    try {
+        std::lock_guard<std::mutex> lock(runMutex_);
+        synth_ = std::make_shared<gan::Synthesizer>(dir.toStdString(), "auto", secondDir.toStdString());
+        modelDir_ = dir;
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    alpha_->setEnabled(synth_->hasSecondModel());
+    randomAlpha_->setEnabled(synth_->hasSecondModel());
+    status_->setText(tr("Model %1 (%2 px)").arg(dir).arg(synth_->topSize()));
+    refresh();
+    return {};
+}
+
+void PreviewGallery::setSource(const LabelSlice& mask, const QImage& realSlice) {
+    mask_ = mask;
+    real_ = realSlice;
+    debounce_->start();
+}
+
+void PreviewGallery::refresh() {
+    if (!synth_ || mask_.empty()) return;
+    const quint64 generation = ++generation_;
+    gan::SynthesisOptions o;
+    o.count = count_->value();
+    o.seed = static_cast<std::uint64_t>(seed_->value());
+    o.randomizedCondition = rc_->isChecked();
+    o.dropout = dropout_->isChecked();
+    if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) o.fusionAlpha = alpha_->value();
+    auto synth = synth_;
+    const LabelSlice mask = mask_;
+    QPointer<PreviewGallery> self(this);
+    status_->setText(tr("Synthesizing %1 samples...").arg(o.count));
+    QThreadPool::globalInstance()->start([this, self, synth, mask, o, generation] {
+        if (!self || generation != generation_) return;  // a newer request came in: drop this one
+        std::lock_guard<std::mutex> lock(runMutex_);
+        if (!self || generation != generation_) return;
+        QElapsedTimer t;
+        t.start();
+        QList<QImage> images;
+        QList<quint64> seeds;
+        try {
+            for (const auto& s : synth->synthesize(mask, o)) {
+                QImage img(s.image.width(), s.image.height(), QImage::Format_Grayscale8);
+                for (int y = 0; y < img.height(); ++y)
+                    for (int x = 0; x < img.width(); ++x) img.scanLine(y)[x] = gan::unitToByte(s.image.at(x, y));
+                images << img;
+                seeds << s.seed;
+            }
+        } catch (const std::exception& e) {
+            const QString msg = QString::fromStdString(e.what());
+            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, msg] {
+                if (self) self->status_->setText(tr("Synthesis failed: %1").arg(msg));
+            }, Qt::QueuedConnection);
+            return;
+        }
+        const double seconds = t.elapsed() / 1000.0;
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, generation, images, seeds, seconds] {
+            if (self) self->showResults(generation, images, seeds, seconds);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void PreviewGallery::showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds) {
+    if (generation != generation_) return;  // stale
+    images_ = images;
+    shown_ = images.size();
+    status_->setText(tr("%1 samples in %2 s (seeds %3 to %4)").arg(images.size()).arg(seconds, 0, 'f', 2).arg(seeds.value(0)).arg(seeds.value(seeds.size() - 1)));
+    layoutThumbs();
+    Q_EMIT samplesShown(images.size(), seconds);
+}
+
+void PreviewGallery::layoutThumbs() {
+    while (thumbs_.size() < images_.size()) {
+        auto* l = new QLabel(this);
+        l->setMinimumSize(96, 96);
+        l->setAlignment(Qt::AlignCenter);
+        l->setStyleSheet(QStringLiteral("background: black"));
+        grid_->addWidget(l, thumbs_.size() / 4, thumbs_.size() % 4);
+        thumbs_ << l;
+    }
+    for (int i = 0; i < thumbs_.size(); ++i) {
+        thumbs_[i]->setVisible(i < images_.size());
+        if (i < images_.size())
+            thumbs_[i]->setPixmap(QPixmap::fromImage(images_[i].scaled(thumbs_[i]->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    }
+}
+
+QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite) {
+    if (!synth_) return tr("no model loaded");
+    gan::DatasetOptions options;
+    options.synthesis.count = count;
+    options.synthesis.seed = static_cast<std::uint64_t>(seed_->value());
+    options.synthesis.randomizedCondition = rc_->isChecked();
+    options.synthesis.dropout = dropout_->isChecked();
+    if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) options.synthesis.fusionAlpha = alpha_->value();
+    options.overwrite = overwrite;
+    options.modelPath = modelDir_.toStdString();
+    gan::DatasetWriters writers;
+    writers.writeImage8 = [](const Slice<std::uint8_t>& s, const std::string& p) { writePng8(s, p); };
+    writers.writeNiftiImage = [](const Slice<float>& hu, const std::string& p) { writeNifti(sliceAsVolume(hu), p); };
+    writers.writeNiftiMask = [](const LabelSlice& l, const std::string& p) { writeNiftiLabels(sliceAsVolume(l), p); };
+    std::vector<gan::MaskInput> inputs;
+    for (const auto& [name, labels] : masks) inputs.push_back({name, labels});
+
+    // The export runs on a worker; the dialog shows progress and can cancel (nothing partial remains).
+    QProgressDialog dialog(tr("Exporting the dataset..."), tr("Cancel"), 0, 1000, this);
+    dialog.setWindowModality(Qt::WindowModal);
+    dialog.setMinimumDuration(0);
+    struct Shared {
+        std::atomic<double> fraction{0};
+        CancelToken cancel;
+        std::atomic<bool> done{false};
+        std::string error;
+    };
+    auto shared = std::make_shared<Shared>();
+    struct Sink final : ProgressSink {
+        std::shared_ptr<Shared> s;
+        void report(double f, const std::string&) override { s->fraction = f; }
+    };
+    auto sink = std::make_shared<Sink>();
+    sink->s = shared;
+    auto synth = synth_;
+    const std::string target = folder.toStdString();
+    ++generation_;  // previews queued before the export are not needed any more
+    QThreadPool::globalInstance()->start([this, shared, sink, synth, inputs, target, options, writers] {
+        std::lock_guard<std::mutex> lock(runMutex_);  // the synthesizer serves one caller at a time
+        try {
+            gan::exportDataset(*synth, inputs, target, options, writers, JobContext{sink.get(), &shared->cancel});
+        } catch (const Cancelled&) {
+            shared->error = "cancelled";
+        } catch (const std::exception& e) {
+            shared->error = e.what();
+        }
+        shared->done = true;
+    });
+    while (!shared->done) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        dialog.setValue(static_cast<int>(shared->fraction * 1000));
+        if (dialog.wasCanceled()) shared->cancel.cancel();
+    }
+    dialog.setValue(1000);
+    return QString::fromStdString(shared->error);
+}
+
+}  // namespace ctsw
