@@ -143,6 +143,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="239" />
+        <location filename="../ui/MainWindow.cpp" line="664" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
@@ -550,107 +551,107 @@
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="662" />
+        <location filename="../ui/MainWindow.cpp" line="668" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="663" />
+        <location filename="../ui/MainWindow.cpp" line="669" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="664" />
+        <location filename="../ui/MainWindow.cpp" line="670" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="672" />
+        <location filename="../ui/MainWindow.cpp" line="678" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="673" />
+        <location filename="../ui/MainWindow.cpp" line="679" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="684" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="685" />
+        <location filename="../ui/MainWindow.cpp" line="691" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="686" />
+        <location filename="../ui/MainWindow.cpp" line="692" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="687" />
+        <location filename="../ui/MainWindow.cpp" line="693" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="687" />
+        <location filename="../ui/MainWindow.cpp" line="693" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="688" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="688" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="689" />
+        <location filename="../ui/MainWindow.cpp" line="695" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="689" />
+        <location filename="../ui/MainWindow.cpp" line="695" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="690" />
+        <location filename="../ui/MainWindow.cpp" line="696" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="690" />
+        <location filename="../ui/MainWindow.cpp" line="696" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="690" />
+        <location filename="../ui/MainWindow.cpp" line="696" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="691" />
+        <location filename="../ui/MainWindow.cpp" line="697" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="694" />
+        <location filename="../ui/MainWindow.cpp" line="700" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="699" />
+        <location filename="../ui/MainWindow.cpp" line="705" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="710" />
+        <location filename="../ui/MainWindow.cpp" line="716" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -1271,6 +1272,11 @@
         <location filename="../app/workbench/main.cpp" line="64" />
         <source>Language of the user interface (en, zh_CN); default: the system's</source>
         <translation>界面语言（en、zh_CN）；默认：系统语言</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main.cpp" line="67" />
+        <source>Trained model folder to preview with</source>
+        <translation>用于预览的已训练模型文件夹</translation>
     </message>
 </context>
 </TS>

@@ -659,6 +659,13 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     if (recovered) mask_->setModified(true);
     autosavedRevision_ = mask_->revision();
     updateTitle();
+    if (!pendingModel_.isEmpty()) {
+        const QString problem = gallery_->loadModel(pendingModel_);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot load the model"), problem);
+        pendingModel_.clear();
+        updatePreviewSource();
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("previewDock"))) dock->raise();
+    }
     QString msg = tr("Loaded %1 slices of %2 x %3").arg(model_->sliceCount()).arg(volume->volume.width()).arg(volume->volume.height());
     if (listing->series.size() > 1) msg += tr("; %1 series in this folder, showing the largest").arg(listing->series.size());
     if (!volume->info.warnings.empty()) msg += tr("; %n warning(s), see the Series panel", "", static_cast<int>(volume->info.warnings.size()));

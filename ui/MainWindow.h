@@ -48,6 +48,8 @@ public:
     PreviewGallery* gallery() const { return gallery_; }
     // Feeds the preview with the mask of the training slice (or the current slice).
     void updatePreviewSource();
+    // Loads a trained model into the preview once the series is open (the --model option).
+    void setPreviewModel(const QString& dir) { pendingModel_ = dir; }
     // Exports `count` samples for the current slice's mask, or for every slice with a mask.
     QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite);
     // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
@@ -98,6 +100,7 @@ private:
     Json runs_ = Json::array();  // training runs of this document
     QString documentDir_;
     QString pendingDocument_;
+    QString pendingModel_;
     class QTimer* autosave_ = nullptr;
     class QMenu* recentMenu_ = nullptr;
     quint64 autosavedRevision_ = 0;

@@ -40,20 +40,24 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     alpha_->setRange(0.0, 1.0);
     alpha_->setSingleStep(0.1);
     alpha_->setValue(0.5);
+    // Two short rows, so that the dock does not force the window wider than the screen.
+    auto* row2 = new QHBoxLayout;
     options->addWidget(new QLabel(tr("Samples"), this));
     options->addWidget(count_);
     options->addWidget(new QLabel(tr("Seed"), this));
     options->addWidget(seed_);
     options->addWidget(rc_);
     options->addWidget(dropout_);
-    options->addWidget(new QLabel(tr("Fusion alpha"), this));
-    options->addWidget(randomAlpha_);
-    options->addWidget(alpha_);
+    options->addStretch(1);
+    row2->addWidget(new QLabel(tr("Fusion alpha"), this));
+    row2->addWidget(randomAlpha_);
+    row2->addWidget(alpha_);
     ab_ = new QPushButton(tr("Hold: real slice"), this);
     ab_->setToolTip(tr("While pressed, every tile shows the real training slice (A/B comparison)"));
-    options->addWidget(ab_);
-    options->addStretch(1);
+    row2->addWidget(ab_);
+    row2->addStretch(1);
     layout->addLayout(options);
+    layout->addLayout(row2);
     status_ = new QLabel(tr("No model yet: train one, or load a model folder."), this);
     layout->addWidget(status_);
     grid_ = new QGridLayout;
@@ -154,13 +158,21 @@ void PreviewGallery::showResults(quint64 generation, const QList<QImage>& images
     Q_EMIT samplesShown(images.size(), seconds);
 }
 
+void PreviewGallery::resizeEvent(QResizeEvent* e) {
+    QWidget::resizeEvent(e);
+    QTimer::singleShot(0, this, &PreviewGallery::layoutThumbs);  // after the grid has its new geometry
+}
+
 void PreviewGallery::layoutThumbs() {
     while (thumbs_.size() < images_.size()) {
         auto* l = new QLabel(this);
         l->setMinimumSize(96, 96);
         l->setAlignment(Qt::AlignCenter);
         l->setStyleSheet(QStringLiteral("background: black"));
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);  // tiles share the space equally
         grid_->addWidget(l, thumbs_.size() / 4, thumbs_.size() % 4);
+        grid_->setRowStretch(thumbs_.size() / 4, 1);
+        grid_->setColumnStretch(thumbs_.size() % 4, 1);
         thumbs_ << l;
     }
     for (int i = 0; i < thumbs_.size(); ++i) {

@@ -46,6 +46,9 @@ public:
 Q_SIGNALS:
     void samplesShown(int count, double seconds);
 
+protected:
+    void resizeEvent(QResizeEvent* e) override;
+
 private:
     void showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds);
     void layoutThumbs();

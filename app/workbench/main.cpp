@@ -64,11 +64,14 @@ int main(int argc, char** argv) {
     QCommandLineOption langOption(QStringLiteral("lang"), QApplication::translate("main", "Language of the user interface (en, zh_CN); default: the system's"),
                                   QStringLiteral("code"));
     parser.addOption(langOption);
+    QCommandLineOption modelOption(QStringLiteral("model"), QApplication::translate("main", "Trained model folder to preview with"), QStringLiteral("dir"));
+    parser.addOption(modelOption);
     parser.addOption(seriesOption);
     parser.addOption(emptyOption);
     parser.process(app);
 
     ctsw::MainWindow window;
+    if (parser.isSet(modelOption)) window.setPreviewModel(parser.value(modelOption));
     window.show();
     QString path = parser.positionalArguments().value(0);
     if (path.isEmpty() && !parser.isSet(emptyOption)) path = findBundledSample();

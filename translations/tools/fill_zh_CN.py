@@ -135,6 +135,7 @@ ZH = {
     "Opacity": "不透明度",
     "Training": "训练",
     "Preview": "预览",
+    "Trained model folder to preview with": "用于预览的已训练模型文件夹",
     "Load &model for preview...": "加载用于预览的模型(&M)……",
     "Trained model folder": "已训练模型的文件夹",
     "Cannot load the model": "无法加载模型",
