@@ -61,597 +61,623 @@
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="188" />
+        <location filename="../ui/MainWindow.cpp" line="164" />
+        <source>Cannot keep the sample</source>
+        <translation>无法保留该样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="192" />
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="209" />
+        <location filename="../ui/MainWindow.cpp" line="213" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="210" />
+        <location filename="../ui/MainWindow.cpp" line="214" />
         <source>Open DICOM &amp;folder...</source>
         <translation>打开 DICOM 文件夹(&amp;F)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211" />
+        <location filename="../ui/MainWindow.cpp" line="215" />
         <source>Open DICOM folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214" />
+        <location filename="../ui/MainWindow.cpp" line="218" />
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="215" />
+        <location filename="../ui/MainWindow.cpp" line="219" />
         <source>&amp;Open file...</source>
         <translation>打开文件(&amp;O)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="216" />
+        <location filename="../ui/MainWindow.cpp" line="220" />
         <source>Open image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="217" />
+        <location filename="../ui/MainWindow.cpp" line="221" />
         <source>CT images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;All files (*)</source>
         <translation>CT 图像 (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="221" />
+        <location filename="../ui/MainWindow.cpp" line="225" />
         <source>Open &amp;document...</source>
         <translation>打开文档(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="222" />
+        <location filename="../ui/MainWindow.cpp" line="226" />
         <source>Open workbench document</source>
         <translation>打开工作台文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="225" />
+        <location filename="../ui/MainWindow.cpp" line="229" />
         <source>Recent documents</source>
         <translation>最近的文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="228" />
+        <location filename="../ui/MainWindow.cpp" line="232" />
         <source>&amp;Save document</source>
         <translation>保存文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="230" />
+        <location filename="../ui/MainWindow.cpp" line="234" />
         <source>Save document &amp;as...</source>
         <translation>文档另存为(&amp;A)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231" />
-        <location filename="../ui/MainWindow.cpp" line="354" />
+        <location filename="../ui/MainWindow.cpp" line="235" />
+        <location filename="../ui/MainWindow.cpp" line="373" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="235" />
+        <location filename="../ui/MainWindow.cpp" line="239" />
         <source>Load &amp;model for preview...</source>
         <translation>加载用于预览的模型(&amp;M)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="236" />
+        <location filename="../ui/MainWindow.cpp" line="240" />
         <source>Trained model folder</source>
         <translation>已训练模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="239" />
-        <location filename="../ui/MainWindow.cpp" line="664" />
+        <location filename="../ui/MainWindow.cpp" line="243" />
+        <location filename="../ui/MainWindow.cpp" line="709" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="242" />
+        <location filename="../ui/MainWindow.cpp" line="246" />
         <source>Export &amp;dataset...</source>
         <translation>导出数据集(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="244" />
-        <location filename="../ui/MainWindow.cpp" line="249" />
-        <location filename="../ui/MainWindow.cpp" line="251" />
-        <location filename="../ui/MainWindow.cpp" line="257" />
+        <location filename="../ui/MainWindow.cpp" line="248" />
+        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="255" />
         <location filename="../ui/MainWindow.cpp" line="261" />
+        <location filename="../ui/MainWindow.cpp" line="273" />
+        <location filename="../ui/MainWindow.cpp" line="280" />
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="244" />
+        <location filename="../ui/MainWindow.cpp" line="248" />
         <source>Train or load a model first.</source>
         <translation>请先训练或加载一个模型。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
         <source>The training slice's mask</source>
         <translation>训练层面的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
         <source>Every slice that has a mask</source>
         <translation>所有带掩膜的层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="249" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
+        <source>A folder of mask files (0/1/2)...</source>
+        <translation>一个掩膜文件夹（0/1/2）……</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="253" />
         <source>Synthesize from</source>
         <translation>合成依据</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="251" />
+        <location filename="../ui/MainWindow.cpp" line="255" />
         <source>Samples per mask</source>
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="257" />
         <source>New folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="257" />
+        <location filename="../ui/MainWindow.cpp" line="261" />
         <source>%1 exists. Replace it?</source>
         <translation>%1 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="262" />
+        <location filename="../ui/MainWindow.cpp" line="266" />
+        <source>Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)</source>
+        <translation>掩膜文件夹（PNG、NPY 或 NIfTI；0 背景，1 肺，2 感染）</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="276" />
+        <source>%1 holds no mask files.</source>
+        <translation>%1 中没有掩膜文件。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="281" />
         <source>Dataset written to %1</source>
         <translation>数据集已写入 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="264" />
+        <location filename="../ui/MainWindow.cpp" line="283" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="265" />
+        <location filename="../ui/MainWindow.cpp" line="284" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="267" />
+        <location filename="../ui/MainWindow.cpp" line="286" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="270" />
+        <location filename="../ui/MainWindow.cpp" line="289" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="271" />
-        <location filename="../ui/MainWindow.cpp" line="278" />
+        <location filename="../ui/MainWindow.cpp" line="290" />
+        <location filename="../ui/MainWindow.cpp" line="297" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="273" />
+        <location filename="../ui/MainWindow.cpp" line="292" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="274" />
+        <location filename="../ui/MainWindow.cpp" line="293" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="274" />
+        <location filename="../ui/MainWindow.cpp" line="293" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="278" />
+        <location filename="../ui/MainWindow.cpp" line="297" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="285" />
+        <location filename="../ui/MainWindow.cpp" line="304" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="286" />
+        <location filename="../ui/MainWindow.cpp" line="305" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="287" />
+        <location filename="../ui/MainWindow.cpp" line="306" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="288" />
+        <location filename="../ui/MainWindow.cpp" line="307" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="289" />
+        <location filename="../ui/MainWindow.cpp" line="308" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="290" />
+        <location filename="../ui/MainWindow.cpp" line="309" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="291" />
+        <location filename="../ui/MainWindow.cpp" line="310" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="292" />
+        <location filename="../ui/MainWindow.cpp" line="311" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="293" />
+        <location filename="../ui/MainWindow.cpp" line="312" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="295" />
+        <location filename="../ui/MainWindow.cpp" line="314" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296" />
+        <location filename="../ui/MainWindow.cpp" line="315" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="297" />
+        <location filename="../ui/MainWindow.cpp" line="316" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304" />
+        <location filename="../ui/MainWindow.cpp" line="323" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="306" />
+        <location filename="../ui/MainWindow.cpp" line="325" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="309" />
+        <location filename="../ui/MainWindow.cpp" line="328" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311" />
+        <location filename="../ui/MainWindow.cpp" line="330" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312" />
+        <location filename="../ui/MainWindow.cpp" line="331" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312" />
+        <location filename="../ui/MainWindow.cpp" line="331" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="313" />
+        <location filename="../ui/MainWindow.cpp" line="332" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="313" />
+        <location filename="../ui/MainWindow.cpp" line="332" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="314" />
+        <location filename="../ui/MainWindow.cpp" line="333" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="315" />
+        <location filename="../ui/MainWindow.cpp" line="334" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="320" />
+        <location filename="../ui/MainWindow.cpp" line="339" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="321" />
+        <location filename="../ui/MainWindow.cpp" line="340" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="347" />
+        <location filename="../ui/MainWindow.cpp" line="366" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="362" />
-        <location filename="../ui/MainWindow.cpp" line="411" />
+        <location filename="../ui/MainWindow.cpp" line="381" />
+        <location filename="../ui/MainWindow.cpp" line="453" />
         <source>Open a CT series first.</source>
         <translation>请先打开一个 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="368" />
+        <location filename="../ui/MainWindow.cpp" line="387" />
         <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
         <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="421" />
+        <location filename="../ui/MainWindow.cpp" line="420" />
+        <source>Save the document first: kept samples are stored in its folder.</source>
+        <translation>请先保存文档：保留的样本存放在文档文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="463" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="437" />
+        <location filename="../ui/MainWindow.cpp" line="480" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="445" />
+        <location filename="../ui/MainWindow.cpp" line="488" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="465" />
+        <location filename="../ui/MainWindow.cpp" line="508" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="492" />
+        <location filename="../ui/MainWindow.cpp" line="535" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="494" />
+        <location filename="../ui/MainWindow.cpp" line="537" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="497" />
+        <location filename="../ui/MainWindow.cpp" line="540" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="502" />
+        <location filename="../ui/MainWindow.cpp" line="545" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="502" />
+        <location filename="../ui/MainWindow.cpp" line="545" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="507" />
+        <location filename="../ui/MainWindow.cpp" line="550" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="507" />
+        <location filename="../ui/MainWindow.cpp" line="550" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="514" />
-        <location filename="../ui/MainWindow.cpp" line="519" />
-        <location filename="../ui/MainWindow.cpp" line="522" />
+        <location filename="../ui/MainWindow.cpp" line="557" />
+        <location filename="../ui/MainWindow.cpp" line="562" />
+        <location filename="../ui/MainWindow.cpp" line="565" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="525" />
+        <location filename="../ui/MainWindow.cpp" line="568" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="531" />
+        <location filename="../ui/MainWindow.cpp" line="574" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="532" />
+        <location filename="../ui/MainWindow.cpp" line="575" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="537" />
+        <location filename="../ui/MainWindow.cpp" line="580" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="539" />
+        <location filename="../ui/MainWindow.cpp" line="582" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="545" />
+        <location filename="../ui/MainWindow.cpp" line="588" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="545" />
+        <location filename="../ui/MainWindow.cpp" line="588" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="559" />
+        <location filename="../ui/MainWindow.cpp" line="602" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="561" />
+        <location filename="../ui/MainWindow.cpp" line="604" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="563" />
+        <location filename="../ui/MainWindow.cpp" line="606" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="564" />
+        <location filename="../ui/MainWindow.cpp" line="607" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="565" />
+        <location filename="../ui/MainWindow.cpp" line="608" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="566" />
+        <location filename="../ui/MainWindow.cpp" line="609" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="573" />
+        <location filename="../ui/MainWindow.cpp" line="616" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="594" />
+        <location filename="../ui/MainWindow.cpp" line="637" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="601" />
+        <location filename="../ui/MainWindow.cpp" line="644" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="603" />
+        <location filename="../ui/MainWindow.cpp" line="646" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="633" />
+        <location filename="../ui/MainWindow.cpp" line="678" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="636" />
+        <location filename="../ui/MainWindow.cpp" line="681" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="637" />
+        <location filename="../ui/MainWindow.cpp" line="682" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="649" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="668" />
+        <location filename="../ui/MainWindow.cpp" line="714" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="669" />
+        <location filename="../ui/MainWindow.cpp" line="715" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="670" />
+        <location filename="../ui/MainWindow.cpp" line="716" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="678" />
+        <location filename="../ui/MainWindow.cpp" line="724" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="679" />
+        <location filename="../ui/MainWindow.cpp" line="725" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="690" />
+        <location filename="../ui/MainWindow.cpp" line="736" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="691" />
+        <location filename="../ui/MainWindow.cpp" line="737" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="692" />
+        <location filename="../ui/MainWindow.cpp" line="738" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="693" />
+        <location filename="../ui/MainWindow.cpp" line="739" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="693" />
+        <location filename="../ui/MainWindow.cpp" line="739" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="694" />
+        <location filename="../ui/MainWindow.cpp" line="740" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="694" />
+        <location filename="../ui/MainWindow.cpp" line="740" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="695" />
+        <location filename="../ui/MainWindow.cpp" line="741" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="695" />
+        <location filename="../ui/MainWindow.cpp" line="741" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="696" />
+        <location filename="../ui/MainWindow.cpp" line="742" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="696" />
+        <location filename="../ui/MainWindow.cpp" line="742" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="696" />
+        <location filename="../ui/MainWindow.cpp" line="742" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="697" />
+        <location filename="../ui/MainWindow.cpp" line="743" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="700" />
+        <location filename="../ui/MainWindow.cpp" line="746" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="705" />
+        <location filename="../ui/MainWindow.cpp" line="751" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="716" />
+        <location filename="../ui/MainWindow.cpp" line="762" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -852,82 +878,113 @@
 <context>
     <name>ctsw::PreviewGallery</name>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="34" />
+        <location filename="../ui/PreviewGallery.cpp" line="37" />
         <source>Randomized condition</source>
         <translation>随机化条件</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="36" />
+        <location filename="../ui/PreviewGallery.cpp" line="39" />
         <source>Test-time dropout</source>
         <translation>测试时 dropout</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="37" />
+        <location filename="../ui/PreviewGallery.cpp" line="45" />
+        <source>Randomized-condition magnitude on the 0-255 label scale (background, lung, infection)</source>
+        <translation>随机化条件的幅度，按 0-255 标签刻度（背景、肺、感染）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="50" />
         <source>Random alpha</source>
         <translation>随机 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="43" />
+        <location filename="../ui/PreviewGallery.cpp" line="58" />
         <source>Samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="45" />
+        <location filename="../ui/PreviewGallery.cpp" line="60" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="49" />
+        <location filename="../ui/PreviewGallery.cpp" line="66" />
         <source>Fusion alpha</source>
         <translation>融合 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="52" />
+        <location filename="../ui/PreviewGallery.cpp" line="69" />
+        <location filename="../ui/PreviewGallery.cpp" line="208" />
         <source>Hold: real slice</source>
         <translation>按住：真实层面</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="53" />
+        <location filename="../ui/PreviewGallery.cpp" line="70" />
         <source>While pressed, every tile shows the real training slice (A/B comparison)</source>
         <translation>按住时，每个格子显示真实的训练层面（A/B 对比）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="57" />
+        <location filename="../ui/PreviewGallery.cpp" line="75" />
         <source>No model yet: train one, or load a model folder.</source>
         <translation>尚无模型：请训练一个，或加载模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="94" />
+        <location filename="../ui/PreviewGallery.cpp" line="119" />
         <source>Model %1 (%2 px)</source>
         <translation>模型 %1（%2 像素）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="117" />
+        <location filename="../ui/PreviewGallery.cpp" line="143" />
         <source>Synthesizing %1 samples...</source>
         <translation>正在合成 %1 个样本……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="137" />
+        <location filename="../ui/PreviewGallery.cpp" line="163" />
         <source>Synthesis failed: %1</source>
         <translation>合成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="152" />
+        <location filename="../ui/PreviewGallery.cpp" line="180" />
         <source>%1 samples in %2 s (seeds %3 to %4)</source>
         <translation>%1 个样本，用时 %2 秒（种子 %3 至 %4）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="174" />
+        <location filename="../ui/PreviewGallery.cpp" line="199" />
+        <source>Sample %1 (seed %2)</source>
+        <translation>样本 %1（种子 %2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="209" />
+        <source>Keep in the document</source>
+        <translation>保留到文档中</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="210" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="223" />
+        <source>Kept</source>
+        <translation>已保留</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="241" />
+        <source>Click: open at 1:1, compare with the real slice, keep it</source>
+        <translation>单击：以 1:1 打开，与真实层面对比，并可保留</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="257" />
         <source>no model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="191" />
+        <location filename="../ui/PreviewGallery.cpp" line="275" />
         <source>Exporting the dataset...</source>
         <translation>正在导出数据集……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="191" />
+        <location filename="../ui/PreviewGallery.cpp" line="275" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

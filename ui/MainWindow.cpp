@@ -159,6 +159,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(mask_, &MaskEditModel::maskChanged, this, [this] {
         if (gallery_->hasModel() && !mask_->editing()) updatePreviewSource();
     });
+    connect(gallery_, &PreviewGallery::keepRequested, this, [this](const QImage& image, const LabelSlice& labels, quint64 seed) {
+        const QString problem = keepSample(image, labels, seed);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot keep the sample"), problem);
+    });
     connect(mask_, &MaskEditModel::historyChanged, this, [this] {
         if (gallery_->hasModel()) updatePreviewSource();  // after each finished stroke
     });
@@ -244,7 +248,7 @@ void MainWindow::buildActions() {
             QMessageBox::information(this, tr("Export dataset"), tr("Train or load a model first."));
             return;
         }
-        const QStringList scopes{tr("The training slice's mask"), tr("Every slice that has a mask")};
+        const QStringList scopes{tr("The training slice's mask"), tr("Every slice that has a mask"), tr("A folder of mask files (0/1/2)...")};
         bool ok = false;
         const QString scope = QInputDialog::getItem(this, tr("Export dataset"), tr("Synthesize from"), scopes, 0, false, &ok);
         if (!ok) return;
@@ -257,7 +261,22 @@ void MainWindow::buildActions() {
             if (QMessageBox::question(this, tr("Export dataset"), tr("%1 exists. Replace it?").arg(folder)) != QMessageBox::Yes) return;
             overwrite = true;
         }
-        const QString problem = exportDataset(folder, count, scope == scopes[1], overwrite);
+        QString problem;
+        if (scope == scopes[2]) {
+            const QString masksDir = QFileDialog::getExistingDirectory(this, tr("Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)"));
+            if (masksDir.isEmpty()) return;
+            std::vector<std::pair<std::string, LabelSlice>> masks;
+            try {
+                for (const QFileInfo& f : QDir(masksDir).entryInfoList({QStringLiteral("*.png"), QStringLiteral("*.npy"), QStringLiteral("*.nii"), QStringLiteral("*.nii.gz")}, QDir::Files, QDir::Name))
+                    masks.push_back({f.absoluteFilePath().toStdString(), readMaskSlice(f.absoluteFilePath().toStdString(), LabelMapping::named("identity"))});
+            } catch (const std::exception& e) {
+                QMessageBox::warning(this, tr("Export dataset"), QString::fromStdString(e.what()));
+                return;
+            }
+            problem = masks.empty() ? tr("%1 holds no mask files.").arg(masksDir) : gallery_->exportDataset(masks, folder, count, overwrite);
+        } else {
+            problem = exportDataset(folder, count, scope == scopes[1], overwrite);
+        }
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export dataset"), problem);
         else statusBar()->showMessage(tr("Dataset written to %1").arg(folder), 15000);
     });
@@ -397,6 +416,29 @@ QString MainWindow::startTraining(const QString& preset) {
     return {};
 }
 
+QString MainWindow::keepSample(const QImage& image, const LabelSlice& labels, quint64 seed) {
+    if (documentDir_.isEmpty()) return tr("Save the document first: kept samples are stored in its folder.");
+    const QString dir = documentDir_ + QStringLiteral("/kept");
+    QDir().mkpath(dir);
+    const QString base = QStringLiteral("%1/sample_seed%2").arg(dir).arg(seed);
+    Slice<std::uint8_t> pixels(image.width(), image.height());
+    for (int y = 0; y < image.height(); ++y) std::copy(image.constScanLine(y), image.constScanLine(y) + image.width(), &pixels.at(0, y));
+    try {
+        writePng8(pixels, (base + QStringLiteral("_image.png")).toStdString());
+        writePngLabels(labels, (base + QStringLiteral("_mask.png")).toStdString());
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    Json kept = Json::object();
+    kept.set("image", (base + QStringLiteral("_image.png")).toStdString());
+    kept.set("mask", (base + QStringLiteral("_mask.png")).toStdString());
+    kept.set("seed", static_cast<double>(seed));
+    kept.set("model", gallery_->modelDir().toStdString());
+    keptSamples_.push(kept);
+    mask_->setModified(true);
+    return {};
+}
+
 void MainWindow::updatePreviewSource() {
     if (!mask_->hasMask() || !current_) return;
     const int z = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
@@ -426,6 +468,7 @@ bool MainWindow::saveDocumentAs(const QString& dir) {
     if (!mask_->hasMask() || !current_) return false;
     DocumentInfo info;
     info.extra.set("runs", runs_);
+    info.extra.set("kept_samples", keptSamples_);
     info.sourcePath = QFileInfo(currentPath_).absoluteFilePath().toStdString();
     info.seriesId = current_->info.id;
     info.trainingSlice = model_->trainingSlice();
@@ -618,12 +661,14 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     pendingDocument_.clear();
     documentDir_.clear();
     runs_ = Json::array();
+    keptSamples_ = Json::array();
     try {
         if (!document.isEmpty()) {
             labels = std::make_shared<LabelVolume>(readDocumentMasks(document.toStdString(), &volume->volume.geometry()));
             const DocumentInfo info = readDocumentInfo(document.toStdString());
             documentDir_ = document;
             if (const Json* runs = info.extra.find("runs")) runs_ = *runs;
+            if (const Json* kept = info.extra.find("kept_samples")) keptSamples_ = *kept;
             addRecentDocument(document);
             if (info.windowWidth > 0) model_->setWindow({info.windowWidth, info.windowLevel});
             model_->setTrainingSlice(info.trainingSlice);

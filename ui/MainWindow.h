@@ -2,6 +2,7 @@
 #include <QMainWindow>
 #include <memory>
 
+#include "image/Volume.h"
 #include "json/Json.h"
 
 class QComboBox;
@@ -50,6 +51,9 @@ public:
     void updatePreviewSource();
     // Loads a trained model into the preview once the series is open (the --model option).
     void setPreviewModel(const QString& dir) { pendingModel_ = dir; }
+    // Saves a kept preview sample (image, mask, seed) into the document's kept/ folder; returns the
+    // error text or empty.
+    QString keepSample(const QImage& image, const LabelSlice& mask, quint64 seed);
     // Exports `count` samples for the current slice's mask, or for every slice with a mask.
     QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite);
     // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
@@ -98,6 +102,7 @@ private:
     TrainingPanel* trainingPanel_ = nullptr;
     PreviewGallery* gallery_ = nullptr;
     Json runs_ = Json::array();  // training runs of this document
+    Json keptSamples_ = Json::array();  // preview samples the user kept
     QString documentDir_;
     QString pendingDocument_;
     QString pendingModel_;

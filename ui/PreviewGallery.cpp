@@ -15,6 +15,9 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <QDialog>
+#include <QScrollArea>
+#include <QEvent>
 
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
@@ -34,6 +37,16 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     rc_ = new QCheckBox(tr("Randomized condition"), this);
     rc_->setChecked(true);
     dropout_ = new QCheckBox(tr("Test-time dropout"), this);
+    rcBackground_ = new QSpinBox(this);
+    rcLung_ = new QSpinBox(this);
+    rcInfection_ = new QSpinBox(this);
+    for (QSpinBox* b : {rcBackground_, rcLung_, rcInfection_}) {
+        b->setRange(0, 128);
+        b->setToolTip(tr("Randomized-condition magnitude on the 0-255 label scale (background, lung, infection)"));
+    }
+    rcBackground_->setValue(16);
+    rcLung_->setValue(16);
+    rcInfection_->setValue(32);
     randomAlpha_ = new QCheckBox(tr("Random alpha"), this);
     randomAlpha_->setChecked(true);
     alpha_ = new QDoubleSpinBox(this);
@@ -47,6 +60,7 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     options->addWidget(new QLabel(tr("Seed"), this));
     options->addWidget(seed_);
     options->addWidget(rc_);
+    for (QSpinBox* b : {rcBackground_, rcLung_, rcInfection_}) options->addWidget(b);
     options->addWidget(dropout_);
     options->addStretch(1);
     row2->addWidget(new QLabel(tr("Fusion alpha"), this));
@@ -68,7 +82,7 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     debounce_->setSingleShot(true);
     debounce_->setInterval(150);
     connect(debounce_, &QTimer::timeout, this, &PreviewGallery::refresh);
-    for (QSpinBox* b : {count_, seed_}) connect(b, qOverload<int>(&QSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
+    for (QSpinBox* b : {count_, seed_, rcBackground_, rcLung_, rcInfection_}) connect(b, qOverload<int>(&QSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
     for (QCheckBox* b : {rc_, dropout_, randomAlpha_}) connect(b, &QCheckBox::toggled, debounce_, qOverload<>(&QTimer::start));
     connect(alpha_, qOverload<double>(&QDoubleSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
     connect(ab_, &QPushButton::pressed, this, [this] {
@@ -93,6 +107,13 @@ QString PreviewGallery::loadModel(const QString& dir, const QString& secondDir) 
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }
+    {
+        // The model's own magnitudes are the starting point.
+        const QSignalBlocker b1(rcBackground_), b2(rcLung_), b3(rcInfection_);
+        rcBackground_->setValue(static_cast<int>(synth_->config().rcBackground));
+        rcLung_->setValue(static_cast<int>(synth_->config().rcLung));
+        rcInfection_->setValue(static_cast<int>(synth_->config().rcInfection));
+    }
     alpha_->setEnabled(synth_->hasSecondModel());
     randomAlpha_->setEnabled(synth_->hasSecondModel());
     status_->setText(tr("Model %1 (%2 px)").arg(dir).arg(synth_->topSize()));
@@ -114,6 +135,7 @@ void PreviewGallery::refresh() {
     o.seed = static_cast<std::uint64_t>(seed_->value());
     o.randomizedCondition = rc_->isChecked();
     o.dropout = dropout_->isChecked();
+    o.conditionNoise = std::array<double, 3>{double(rcBackground_->value()), double(rcLung_->value()), double(rcInfection_->value())};
     if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) o.fusionAlpha = alpha_->value();
     auto synth = synth_;
     const LabelSlice mask = mask_;
@@ -152,10 +174,56 @@ void PreviewGallery::refresh() {
 void PreviewGallery::showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds) {
     if (generation != generation_) return;  // stale
     images_ = images;
+    seeds_ = seeds;
+    shownMask_ = mask_;
     shown_ = images.size();
     status_->setText(tr("%1 samples in %2 s (seeds %3 to %4)").arg(images.size()).arg(seconds, 0, 'f', 2).arg(seeds.value(0)).arg(seeds.value(seeds.size() - 1)));
     layoutThumbs();
     Q_EMIT samplesShown(images.size(), seconds);
+}
+
+bool PreviewGallery::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::MouseButtonRelease) {
+        const int i = static_cast<int>(thumbs_.indexOf(static_cast<QLabel*>(watched)));
+        if (i >= 0 && i < images_.size()) {
+            showSample(i);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void PreviewGallery::showSample(int i) {
+    if (i < 0 || i >= images_.size()) return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Sample %1 (seed %2)").arg(i + 1).arg(seeds_.value(i)));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* scroll = new QScrollArea(&dialog);
+    auto* view = new QLabel(scroll);
+    view->setPixmap(QPixmap::fromImage(images_[i]));  // 1:1
+    scroll->setWidget(view);
+    scroll->setMinimumSize(qMin(images_[i].width() + 24, 800), qMin(images_[i].height() + 24, 800));
+    layout->addWidget(scroll, 1);
+    auto* buttons = new QHBoxLayout;
+    auto* ab = new QPushButton(tr("Hold: real slice"), &dialog);
+    auto* keep = new QPushButton(tr("Keep in the document"), &dialog);
+    auto* close = new QPushButton(tr("Close"), &dialog);
+    buttons->addWidget(ab);
+    buttons->addStretch(1);
+    buttons->addWidget(keep);
+    buttons->addWidget(close);
+    layout->addLayout(buttons);
+    const QImage sampleImage = images_[i];
+    const QImage real = real_.scaled(sampleImage.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    connect(ab, &QPushButton::pressed, view, [view, real] { view->setPixmap(QPixmap::fromImage(real)); });
+    connect(ab, &QPushButton::released, view, [view, sampleImage] { view->setPixmap(QPixmap::fromImage(sampleImage)); });
+    connect(keep, &QPushButton::clicked, &dialog, [this, i, keep] {
+        Q_EMIT keepRequested(images_[i], shownMask_, seeds_.value(i));
+        keep->setEnabled(false);
+        keep->setText(tr("Kept"));
+    });
+    connect(close, &QPushButton::clicked, &dialog, &QDialog::accept);
+    dialog.exec();
 }
 
 void PreviewGallery::resizeEvent(QResizeEvent* e) {
@@ -170,6 +238,9 @@ void PreviewGallery::layoutThumbs() {
         l->setAlignment(Qt::AlignCenter);
         l->setStyleSheet(QStringLiteral("background: black"));
         l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);  // tiles share the space equally
+        l->setToolTip(tr("Click: open at 1:1, compare with the real slice, keep it"));
+        l->setCursor(Qt::PointingHandCursor);
+        l->installEventFilter(this);
         grid_->addWidget(l, thumbs_.size() / 4, thumbs_.size() % 4);
         grid_->setRowStretch(thumbs_.size() / 4, 1);
         grid_->setColumnStretch(thumbs_.size() % 4, 1);
@@ -189,6 +260,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
     options.synthesis.seed = static_cast<std::uint64_t>(seed_->value());
     options.synthesis.randomizedCondition = rc_->isChecked();
     options.synthesis.dropout = dropout_->isChecked();
+    options.synthesis.conditionNoise = std::array<double, 3>{double(rcBackground_->value()), double(rcLung_->value()), double(rcInfection_->value())};
     if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) options.synthesis.fusionAlpha = alpha_->value();
     options.overwrite = overwrite;
     options.modelPath = modelDir_.toStdString();

@@ -43,8 +43,14 @@ public:
     // error text or empty; blocks with a progress dialog and a Cancel button.
     QString exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite);
 
+    quint64 sampleSeed(int i) const { return i < seeds_.size() ? seeds_[i] : 0; }
+    // Opens sample i at 1:1 with an A/B toggle and a Keep button.
+    void showSample(int i);
+
 Q_SIGNALS:
     void samplesShown(int count, double seconds);
+    // The user keeps sample i: its 8-bit image, the mask it was made from, and its seed.
+    void keepRequested(const QImage& image, const ctsw::LabelSlice& mask, quint64 seed);
 
 protected:
     void resizeEvent(QResizeEvent* e) override;
@@ -52,6 +58,7 @@ protected:
 private:
     void showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds);
     void layoutThumbs();
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
     std::shared_ptr<gan::Synthesizer> synth_;
     QString modelDir_;
@@ -60,10 +67,15 @@ private:
     std::atomic<quint64> generation_{0};
     std::mutex runMutex_;  // one synthesis at a time
     QList<QImage> images_;
+    QList<quint64> seeds_;
+    LabelSlice shownMask_;  // the mask the shown samples were made from
     int shown_ = 0;
     QSpinBox* count_;
     QSpinBox* seed_;
     QCheckBox* rc_;
+    QSpinBox* rcBackground_;
+    QSpinBox* rcLung_;
+    QSpinBox* rcInfection_;
     QCheckBox* dropout_;
     QDoubleSpinBox* alpha_;
     QCheckBox* randomAlpha_;

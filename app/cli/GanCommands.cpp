@@ -153,7 +153,7 @@ int runTrain(const std::vector<std::string>& argv) {
 }
 
 int runSynthesize(const std::vector<std::string>& argv) {
-    Args args(argv, {"model", "model2", "mask", "masks", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha"},
+    Args args(argv, {"model", "model2", "mask", "masks", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -191,6 +191,12 @@ int runSynthesize(const std::vector<std::string>& argv) {
     so.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     so.randomizedCondition = !args.flag("no-rc");
     so.dropout = args.flag("dropout");
+    if (args.has("rc-magnitudes")) {
+        std::array<double, 3> m{};
+        if (std::sscanf(args.value("rc-magnitudes").c_str(), "%lf,%lf,%lf", &m[0], &m[1], &m[2]) != 3 || m[0] < 0 || m[1] < 0 || m[2] < 0)
+            throw UsageError("--rc-magnitudes expects three non-negative numbers such as 16,16,32");
+        so.conditionNoise = m;
+    }
     if (args.has("alpha")) {
         try {
             so.fusionAlpha = std::stod(args.value("alpha"));

@@ -61,10 +61,11 @@ const char* kUsageEngine =
     "      SIGINT/SIGTERM stop after the current iteration with a checkpoint; --resume continues.\n"
     "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR) --out DIR [--count N]\n"
     "                      [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
-    "                      [--mapping M] [--device D] [--threads N] [--overwrite]\n"
+    "                      [--rc-magnitudes B,L,I] [--mapping M] [--device D] [--threads N] [--overwrite]\n"
     "      Synthesize N slices per mask: images/ and masks/ (PNG), nifti/ (HU and labels), and\n"
     "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
     "      turns on test-time dropout; --model2 fuses two models (alpha uniform in [0, 1] or --alpha).\n"
+    "      --rc-magnitudes sets the condition noise on the 0-255 label scale (paper: 16,16,32).\n"
     "\n"
     "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";

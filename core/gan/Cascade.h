@@ -38,6 +38,12 @@ public:
     // randomized condition and dropout as asked. No gradients.
     torch::Tensor run(const torch::Tensor& labels, int upTo, bool randomizedCondition, bool dropout);
     torch::Tensor conditionAt(const torch::Tensor& labels, int scale, bool randomized) const;
+    // Overrides the randomized-condition magnitudes for synthesis (the paper's eq. 10 deltas).
+    void setConditionNoise(double background, double lung, double infection) {
+        config_.rcBackground = background;
+        config_.rcLung = lung;
+        config_.rcInfection = infection;
+    }
 
 private:
     GanConfig config_;

@@ -85,7 +85,8 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         opts.set("count_per_mask", options.synthesis.count);
         opts.set("seed", static_cast<double>(options.synthesis.seed));
         opts.set("randomized_condition", options.synthesis.randomizedCondition);
-        opts.set("rc_magnitudes", Json::arrayOf(std::vector<double>{cfg.rcBackground, cfg.rcLung, cfg.rcInfection}));
+        const auto& n = options.synthesis.conditionNoise;
+        opts.set("rc_magnitudes", n ? Json::arrayOf(*n) : Json::arrayOf(std::vector<double>{cfg.rcBackground, cfg.rcLung, cfg.rcInfection}));
         opts.set("dropout", options.synthesis.dropout);
         opts.set("fusion", synth.hasSecondModel());
         opts.set("fusion_alpha", options.synthesis.fusionAlpha ? Json(*options.synthesis.fusionAlpha)

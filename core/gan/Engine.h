@@ -1,6 +1,7 @@
 #pragma once
 // The CoSinGAN engine's public face, free of LibTorch types so that Qt code and the CLI can include
 // it: train a model from one slice and its mask, and synthesize slices from a model and a mask.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -60,6 +61,9 @@ struct SynthesisOptions {
     bool randomizedCondition = true;
     bool dropout = false;            // test-time dropout
     std::optional<double> fusionAlpha;  // fixed alpha for fusion; empty = uniform in [0, 1] per sample
+    // Randomized-condition magnitudes (background, lung, infection) on the 0-255 label scale; empty =
+    // the model's own (paper: 16, 16, 32).
+    std::optional<std::array<double, 3>> conditionNoise;
     int batch = 8;
 };
 

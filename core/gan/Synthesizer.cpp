@@ -79,6 +79,19 @@ std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsI
     auto lab = labelsToTensor(labels.pixels(), top, impl_->device);
     std::vector<SynthesizedSample> out;
     out.reserve(static_cast<std::size_t>(std::max(0, o.count)));
+    const GanConfig& own = impl_->first->config();
+    const std::array<double, 3> noise = o.conditionNoise ? *o.conditionNoise : std::array<double, 3>{own.rcBackground, own.rcLung, own.rcInfection};
+    // The override holds for this call only; the models keep their own magnitudes afterwards.
+    struct Restore {
+        Impl* impl;
+        GanConfig first, second;
+        ~Restore() {
+            impl->first->setConditionNoise(first.rcBackground, first.rcLung, first.rcInfection);
+            if (impl->second) impl->second->setConditionNoise(second.rcBackground, second.rcLung, second.rcInfection);
+        }
+    } restore{impl_.get(), own, impl_->second ? impl_->second->config() : own};
+    impl_->first->setConditionNoise(noise[0], noise[1], noise[2]);
+    if (impl_->second) impl_->second->setConditionNoise(noise[0], noise[1], noise[2]);
     for (int i = 0; i < o.count; ++i) {
         const std::uint64_t seed = o.seed + static_cast<std::uint64_t>(i);
         // Each sample has its own seed, so sample k is the same whatever count or batch produced it.

@@ -279,6 +279,15 @@ TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {
     so.seed = 99;
     auto d2 = synth.synthesize(pair.labels, so);
     REQUIRE(d1[0].image.pixels() == d2[0].image.pixels());
+    // Randomized condition with zero magnitudes is the clean condition; the override lasts one call.
+    so.randomizedCondition = true;
+    so.conditionNoise = std::array<double, 3>{0, 0, 0};
+    auto zero = synth.synthesize(pair.labels, so);
+    REQUIRE(zero[0].image.pixels() == d1[0].image.pixels());
+    so.conditionNoise.reset();
+    auto noisy = synth.synthesize(pair.labels, so);
+    REQUIRE(noisy[0].image.pixels() != d1[0].image.pixels());
+    REQUIRE(synth.config().rcInfection == 32.0);
 }
 
 TEST_CASE(ResumeAfterStopGivesTheUninterruptedResult) {

@@ -385,6 +385,11 @@ private Q_SLOTS:
             const std::string nii = (out + QStringLiteral("/")).toStdString() + sample.at("mask_nifti").asString();
             QVERIFY(readMaskSlice(png, LabelMapping::named("identity")).pixels() == extractSlice(readNiftiLabels(nii, LabelMapping::named("identity")), 0).pixels());
         }
+        // A kept sample lands in the document's folder and is listed when the document is saved.
+        QCOMPARE(w.keepSample(g->sample(0), extractSlice(*mask->labels(), w.sliceModel()->trainingSlice()), g->sampleSeed(0)), QString());
+        QVERIFY(QFileInfo::exists(home.filePath(QStringLiteral("doc/kept/sample_seed%1_image.png").arg(g->sampleSeed(0)))));
+        QVERIFY(w.saveDocument());
+        QVERIFY(readDocumentInfo(home.filePath(QStringLiteral("doc")).toStdString()).extra.at("kept_samples").size() == 1);
         // An existing dataset is never overwritten without asking.
         QVERIFY(w.exportDataset(out, 1, false, false).contains(QStringLiteral("exists")));
         QVERIFY(!QDir(home.path()).entryList(QDir::Hidden | QDir::Dirs).join(QLatin1Char(' ')).contains(QStringLiteral(".partial")));
