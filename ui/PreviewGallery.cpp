@@ -80,7 +80,7 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
 
     debounce_ = new QTimer(this);
     debounce_->setSingleShot(true);
-    debounce_->setInterval(150);
+    debounce_->setInterval(100);
     connect(debounce_, &QTimer::timeout, this, &PreviewGallery::refresh);
     for (QSpinBox* b : {count_, seed_, rcBackground_, rcLung_, rcInfection_}) connect(b, qOverload<int>(&QSpinBox::valueChanged), debounce_, qOverload<>(&QTimer::start));
     for (QCheckBox* b : {rc_, dropout_, randomAlpha_}) connect(b, &QCheckBox::toggled, debounce_, qOverload<>(&QTimer::start));
@@ -145,6 +145,8 @@ void PreviewGallery::refresh() {
         if (!self || generation != generation_) return;  // a newer request came in: drop this one
         std::lock_guard<std::mutex> lock(runMutex_);
         if (!self || generation != generation_) return;
+        // OpenMP's thread count is per calling thread: without this a pool thread computes on one core.
+        gan::setThreads(0);
         QElapsedTimer t;
         t.start();
         QList<QImage> images;
@@ -293,6 +295,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
     ++generation_;  // previews queued before the export are not needed any more
     QThreadPool::globalInstance()->start([this, shared, sink, synth, inputs, target, options, writers] {
         std::lock_guard<std::mutex> lock(runMutex_);  // the synthesizer serves one caller at a time
+        gan::setThreads(0);
         try {
             gan::exportDataset(*synth, inputs, target, options, writers, JobContext{sink.get(), &shared->cancel});
         } catch (const Cancelled&) {

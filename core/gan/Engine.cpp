@@ -67,6 +67,9 @@ void setThreads(int threads) {
     // Debian's LibTorch uses one thread unless told.
     const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
+    // Denormal floats (tiny activations late in training) are very slow on x86; flush them to zero.
+    // The flag is per thread, so every thread that runs the networks calls this.
+    at::globalContext().setFlushDenormal(true);
 }
 
 std::uint8_t unitToByte(float v) {
