@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "gan/Augment.h"
+#include "io/AtomicWrite.h"
 
 namespace fs = std::filesystem;
 
@@ -57,7 +58,7 @@ std::string scaleFile(int scale, int stage) { return "scale" + std::to_string(sc
 std::string discriminatorFile(int scale, int stage) { return "scale" + std::to_string(scale) + "_stage" + std::to_string(stage) + "_d.pt"; }
 
 namespace {
-std::string tempName(const std::string& path) { return path + ".tmp" + std::to_string(::getpid()); }
+std::string tempName(const std::string& path) { return ctsw::temporaryNameFor(path); }
 void commit(const std::string& tmp, const std::string& path) {
     std::error_code ec;
     fs::rename(tmp, path, ec);
@@ -133,20 +134,7 @@ std::uint64_t fileHash(const std::string& path) {
     return h;
 }
 
-void writeTextAtomically(const std::string& path, const std::string& text) {
-    const std::string tmp = tempName(path);
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw std::runtime_error(path + ": cannot write (disk full?)");
-        }
-    }
-    commit(tmp, path);
-}
+void writeTextAtomically(const std::string& path, const std::string& text) { ctsw::writeTextAtomically(path, text); }
 
 Json readModelJson(const std::string& dir) {
     const std::string path = (fs::path(dir) / "config.json").string();

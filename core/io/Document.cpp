@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "image/Labels.h"
+#include "io/AtomicWrite.h"
 #include "io/ImageFiles.h"
 #include "io/IoError.h"
 
@@ -16,23 +17,6 @@ namespace fs = std::filesystem;
 namespace ctsw {
 
 namespace {
-
-void writeTextAtomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw IoError(path, "cannot write (disk full or no permission?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw IoError(path, "cannot replace the file: " + ec.message());
-}
 
 Json infoToJson(const DocumentInfo& info) {
     Json j = Json::object();

@@ -13,6 +13,7 @@
 #include <limits>
 #include <unistd.h>
 
+#include "io/AtomicWrite.h"
 #include "io/IoError.h"
 #include "io/Npy.h"
 
@@ -37,7 +38,7 @@ void writeAtomically(const std::string& path, const std::string& extension, Writ
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw IoError(path, "folder " + dir.string() + " does not exist");
-    fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + extension);
+    fs::path tmp = temporaryNameFor(path, extension);
     try {
         write(tmp.string());
     } catch (const itk::ExceptionObject& e) {
