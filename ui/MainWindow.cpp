@@ -243,7 +243,7 @@ void MainWindow::buildActions() {
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot load the model"), problem);
         else updatePreviewSource();
     });
-    file->addAction(tr("Export &dataset..."), this, [this] {
+    QAction* exportAction = file->addAction(tr("Export &dataset..."), this, [this] {
         if (!gallery_->hasModel()) {
             QMessageBox::information(this, tr("Export dataset"), tr("Train or load a model first."));
             return;
@@ -280,6 +280,7 @@ void MainWindow::buildActions() {
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export dataset"), problem);
         else statusBar()->showMessage(tr("Dataset written to %1").arg(folder), 15000);
     });
+    exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     file->addAction(tr("&Import mask..."), this, &MainWindow::importMask);
     file->addAction(tr("&Export mask..."), this, &MainWindow::exportMask);
     file->addSeparator();

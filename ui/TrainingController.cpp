@@ -91,7 +91,7 @@ void TrainingController::start(const QString& modelDir, const QStringList& train
 
 void TrainingController::resume() {
     if (active() || modelDir_.isEmpty()) return;
-    lastScale_ = lastStage_ = -1;
+    // The stage in progress keeps its mark on the curves; only new stages get one.
     launch({QStringLiteral("--resume"), QStringLiteral("--out"), modelDir_});
 }
 

@@ -262,7 +262,7 @@ ZH = {
     "Language of the user interface (en, zh_CN); default: the system's": "界面语言（en、zh_CN）；默认：系统语言",
 }
 # Key sequences stay as they are in every language.
-KEYS = {"Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
+KEYS = {"Ctrl+E", "Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
 
 
 def main(path):
