@@ -515,8 +515,7 @@ void MainWindow::autosaveNow() {
 void MainWindow::applyAutomaticLungMask(bool wholeVolume) {
     if (!mask_->hasMask() || !current_) return;
     const CtVolume& vol = current_->volume;
-    mask::LungMaskOptions o;
-    o.threshold = current_->info.valuesAreHu ? -400.0f : 145.0f;
+    const mask::LungMaskOptions o = mask::LungMaskOptions::forValues(current_->info.valuesAreHu);
     auto lungFor = [&](int z) {
         LabelSlice lung = mask::automaticLungMask(extractSlice(vol, z), o);
         const std::uint8_t* old = mask_->labels()->slicePointer(z);

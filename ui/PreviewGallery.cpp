@@ -154,8 +154,10 @@ void PreviewGallery::refresh() {
         try {
             for (const auto& s : synth->synthesize(mask, o)) {
                 QImage img(s.image.width(), s.image.height(), QImage::Format_Grayscale8);
-                for (int y = 0; y < img.height(); ++y)
-                    for (int x = 0; x < img.width(); ++x) img.scanLine(y)[x] = gan::unitToByte(s.image.at(x, y));
+                for (int y = 0; y < img.height(); ++y) {
+                    uchar* row = img.scanLine(y);
+                    for (int x = 0; x < img.width(); ++x) row[x] = gan::unitToByte(s.image.at(x, y));
+                }
                 images << img;
                 seeds << s.seed;
             }

@@ -16,8 +16,7 @@ int runLungMask(const std::vector<std::string>& argv) {
     if (!args.has("image") || !args.has("out")) throw UsageError("lung-mask needs --image IMG and --out MASK");
     const int k = args.intValue("slice", -1);
     InputSlice img = readInputSlice(args.value("image"), args.value("series"), k, args.value("orient"));
-    mask::LungMaskOptions o;
-    o.threshold = img.valuesAreHu ? -400.0f : 145.0f;  // 8-bit lung-window images: -400 HU is about 145
+    mask::LungMaskOptions o = mask::LungMaskOptions::forValues(img.valuesAreHu);
     if (args.has("threshold")) {
         try {
             o.threshold = std::stof(args.value("threshold"));

@@ -25,15 +25,7 @@ std::string lowerExt(const std::string& path) {
 }
 
 #ifdef CTSW_ENGINE_ONLY
-Slice<float> readNpySlice(const std::string& path) {
-    NpyArray a = readNpy(path);
-    if (a.shape.size() != 2) throw IoError(path, "NPY array has " + std::to_string(a.shape.size()) + " dimensions: a 2D slice is expected");
-    const int width = static_cast<int>(a.fortranOrder ? a.shape[0] : a.shape[1]);
-    const int height = static_cast<int>(a.fortranOrder ? a.shape[1] : a.shape[0]);
-    Slice<float> s(width, height);
-    for (std::size_t i = 0; i < a.values.size(); ++i) s.pixels()[i] = static_cast<float>(a.values[i]);
-    return s;
-}
+Slice<float> readNpySlice(const std::string& path) { return npyAsSlice(readNpy(path), path); }
 #endif
 }  // namespace
 
@@ -43,9 +35,9 @@ InputSlice readInputSlice(const std::string& path, const std::string& series, in
     const Orientation2D orient = orientationByName(orientation.empty() ? "none" : orientation);
 #ifdef CTSW_ENGINE_ONLY
     if (lowerExt(path) != ".npy") throw IoError(path, "this engine-only build reads NPY slices only (convert with the full build's `cosingan convert`)");
-    in.values = reorient(readNpySlice(path), orient);
-    NpyArray header = readNpy(path);
-    in.valuesAreHu = header.dtype.size() > 2 && !(header.dtype[1] == 'u' && header.dtype[2] == '1');
+    const NpyArray npy = readNpy(path);
+    in.values = reorient(npyAsSlice(npy, path), orient);
+    in.valuesAreHu = npy.dtype.size() > 2 && !(npy.dtype[1] == 'u' && npy.dtype[2] == '1');
 #else
     LoadOptions options;
     options.series = series;

@@ -58,9 +58,19 @@ std::string scaleFile(int scale, int stage) { return "scale" + std::to_string(sc
 std::string discriminatorFile(int scale, int stage) { return "scale" + std::to_string(scale) + "_stage" + std::to_string(stage) + "_d.pt"; }
 
 namespace {
-std::string tempName(const std::string& path) { return ctsw::temporaryNameFor(path); }
-void commit(const std::string& tmp, const std::string& path) {
+// Writes an archive under a temporary name and renames it over `path` (what: for the message).
+template <typename Saveable>
+void saveArchive(Saveable& object, const std::string& path, const char* what) {
+    const std::string tmp = ctsw::temporaryNameFor(path);
     std::error_code ec;
+    try {
+        torch::serialize::OutputArchive ar;
+        object.save(ar);
+        ar.save_to(tmp);
+    } catch (const std::exception& e) {
+        fs::remove(tmp, ec);
+        throw std::runtime_error(path + ": cannot write " + what + " (disk full?): " + e.what());
+    }
     fs::rename(tmp, path, ec);
     if (ec) {
         fs::remove(tmp, ec);
@@ -69,19 +79,7 @@ void commit(const std::string& tmp, const std::string& path) {
 }
 }  // namespace
 
-void saveModule(torch::nn::Module& m, const std::string& path) {
-    const std::string tmp = tempName(path);
-    try {
-        torch::serialize::OutputArchive ar;
-        m.save(ar);
-        ar.save_to(tmp);
-    } catch (const std::exception& e) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw std::runtime_error(path + ": cannot write weights (disk full?): " + e.what());
-    }
-    commit(tmp, path);
-}
+void saveModule(torch::nn::Module& m, const std::string& path) { saveArchive(m, path, "weights"); }
 
 void loadModule(torch::nn::Module& m, const std::string& path) {
     if (!fs::is_regular_file(path)) throw std::runtime_error(path + ": missing weight file");
@@ -94,19 +92,7 @@ void loadModule(torch::nn::Module& m, const std::string& path) {
     }
 }
 
-void saveOptimizer(torch::optim::Optimizer& o, const std::string& path) {
-    const std::string tmp = tempName(path);
-    try {
-        torch::serialize::OutputArchive ar;
-        o.save(ar);
-        ar.save_to(tmp);
-    } catch (const std::exception& e) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw std::runtime_error(path + ": cannot write optimizer state (disk full?): " + e.what());
-    }
-    commit(tmp, path);
-}
+void saveOptimizer(torch::optim::Optimizer& o, const std::string& path) { saveArchive(o, path, "optimizer state"); }
 
 void loadOptimizer(torch::optim::Optimizer& o, const std::string& path) {
     try {

@@ -229,13 +229,7 @@ RawImage2D readImage2D(const std::string& path) {
     FileKind kind = fileKindOf(path);
     if (kind == FileKind::Npy) {
         NpyArray a = readNpy(path);
-        if (a.shape.size() != 2) throw IoError(path, "NPY array has " + std::to_string(a.shape.size()) + " dimensions: a 2D slice is expected");
-        // The buffer is read x-fastest in both orders: C order (rows, columns) and Fortran order
-        // (columns, rows) as COVID-19-CT-Seg's slices, which then appear as radiologists expect.
-        const int width = static_cast<int>(a.fortranOrder ? a.shape[0] : a.shape[1]);
-        const int height = static_cast<int>(a.fortranOrder ? a.shape[1] : a.shape[0]);
-        out.values = Slice<float>(width, height);
-        std::transform(a.values.begin(), a.values.end(), out.values.pixels().begin(), [](double d) { return static_cast<float>(d); });
+        out.values = npyAsSlice(a, path);
         out.bitsPerSample = std::atoi(a.dtype.c_str() + 2) * 8;
         out.signedOrFloat = a.dtype.size() > 1 && (a.dtype[1] == 'i' || a.dtype[1] == 'f') && out.bitsPerSample >= 16;
         out.description = "NPY " + a.dtype + (a.fortranOrder ? " Fortran order" : " C order");

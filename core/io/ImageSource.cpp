@@ -62,11 +62,13 @@ SourceListing listSource(const std::string& path, const JobContext& job) {
     info.uid = info.id;
     info.modality = "unknown";
     if (listing.kind == FileKind::Nifti) {
-        CtVolume v = readNifti(path);
+        auto v = std::make_shared<const CtVolume>(readNifti(path));
         info.format = "NIfTI";
-        info.geometry = v.geometry();
+        info.geometry = v->geometry();
+        listing.fileVolume = v;
     } else {
         RawImage2D raw = readImage2D(path);
+        listing.fileSlice = std::make_shared<const Slice<float>>(raw.values);
         info.format = raw.description;
         info.geometry.size = {raw.values.width(), raw.values.height(), 1};
         info.warnings.push_back("2D image: no patient geometry; spacing 1 mm and origin 0 assumed");
@@ -93,9 +95,9 @@ LoadedVolume loadSeries(const SourceListing& listing, const LoadOptions& options
         const DicomSeries* s = listing.dicom.find(info->id);
         out.volume = readDicomSeries(*s, job);
     } else if (listing.kind == FileKind::Nifti) {
-        out.volume = readNifti(listing.path);
+        out.volume = listing.fileVolume ? *listing.fileVolume : readNifti(listing.path);
     } else {
-        out.volume = sliceAsVolume(reorient(readImage2D(listing.path).values, options.orientation));
+        out.volume = sliceAsVolume(reorient(listing.fileSlice ? *listing.fileSlice : readImage2D(listing.path).values, options.orientation));
     }
     out.info.geometry = out.volume.geometry();
     return out;

@@ -1,6 +1,7 @@
 #pragma once
 // One entry point for everything a user can open: a DICOM folder or file, a NIfTI volume, or a 2D
 // image. Listing is cheap (headers only); loading reads one series into a CT volume.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct SourceListing {
     std::vector<SeriesInfo> series;
     std::vector<SkippedFile> skipped;
     DicomScan dicom;  // kept so that loading does not scan again
+    // Single-file sources (NIfTI, 2D images) are read whole when listed; kept so loading does not read again.
+    std::shared_ptr<const CtVolume> fileVolume;
+    std::shared_ptr<const Slice<float>> fileSlice;
     // The series for an id or UID; with an empty key, the only loadable series or the one with most slices.
     const SeriesInfo* choose(const std::string& key) const;
 };

@@ -1,5 +1,6 @@
 #include "io/Npy.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -117,6 +118,15 @@ NpyArray readNpy(const std::string& path) {
     else if (kind == 'f' && bytes == 8) convert<double>(d, count, swap, a.values);
     else throw IoError(path, "unsupported dtype " + a.dtype);
     return a;
+}
+
+Slice<float> npyAsSlice(const NpyArray& a, const std::string& path) {
+    if (a.shape.size() != 2) throw IoError(path, "NPY array has " + std::to_string(a.shape.size()) + " dimensions: a 2D slice is expected");
+    const int width = static_cast<int>(a.fortranOrder ? a.shape[0] : a.shape[1]);
+    const int height = static_cast<int>(a.fortranOrder ? a.shape[1] : a.shape[0]);
+    Slice<float> s(width, height);
+    std::transform(a.values.begin(), a.values.end(), s.pixels().begin(), [](double d) { return static_cast<float>(d); });
+    return s;
 }
 
 void writeNpyFloat32(const std::string& path, const std::vector<std::size_t>& shape, const std::vector<float>& values) {

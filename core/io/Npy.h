@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "image/Volume.h"
+
 namespace ctsw {
 
 struct NpyArray {
@@ -13,6 +15,10 @@ struct NpyArray {
 };
 
 NpyArray readNpy(const std::string& path);  // throws IoError naming the file and the problem
+// A 2D array as an image, read x-fastest in both orders: C order is (rows, columns), Fortran order
+// (columns, rows) as COVID-19-CT-Seg's slices. Throws IoError naming `path` for other ranks.
+Slice<float> npyAsSlice(const NpyArray& a, const std::string& path);
+
 void writeNpyFloat32(const std::string& path, const std::vector<std::size_t>& shape, const std::vector<float>& values);
 
 }  // namespace ctsw

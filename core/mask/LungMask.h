@@ -14,6 +14,13 @@ struct LungMaskOptions {
     // full field-of-view slices; 2 suits images cropped to the thorax, whose lungs touch the border but
     // whose outside air (if any) surrounds the body.
     int maxBorderSides = 0;
+
+    // The threshold for the image's values: -400 HU, or about 145 for 8-bit lung-window images.
+    static LungMaskOptions forValues(bool valuesAreHu) {
+        LungMaskOptions o;
+        o.threshold = valuesAreHu ? -400.0f : 145.0f;
+        return o;
+    }
 };
 
 // Returns 1 (lung) / 0 (background).
