@@ -10,11 +10,15 @@
 #include <set>
 #include <unistd.h>
 
+#include <torch/version.h>
+
 #include "Args.h"
 #include "Commands.h"
 #include "SliceFiles.h"
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
+#include "gan/GpuProbe.h"
+#include "json/Json.h"
 #include "io/IoError.h"
 
 namespace fs = std::filesystem;
@@ -232,6 +236,48 @@ int runSynthesize(const std::vector<std::string>& argv) {
     }
     std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
                 result.seconds / std::max(1, result.samples));
+    return kOk;
+}
+
+}  // namespace ctsw::cli
+
+namespace ctsw::cli {
+
+int runDevice(const std::vector<std::string>& argv) {
+    Args args(argv, {"threads"}, {"json"});
+    gan::setThreads(args.intValue("threads", 0));
+    const gan::DeviceInfo chosen = gan::resolveDevice("auto");
+    const gan::GpuProbe probe = gan::probeGpus();
+    const bool cuda = chosen.cuda;
+    if (args.flag("json")) {
+        Json j = Json::object();
+        j.set("libtorch", Json(std::string(TORCH_VERSION)));
+        j.set("cuda", Json(cuda));
+        j.set("cuda_devices", Json(static_cast<double>(gan::cudaDeviceCount())));
+        j.set("default_device", Json(std::string(cuda ? "cuda" : "cpu")));
+        j.set("description", Json(chosen.description));
+        j.set("cpu_threads", Json(static_cast<double>(gan::threadCount())));
+        Json gpus = Json::array();
+        for (const auto& g : probe.gpus) {
+            Json o = Json::object();
+            o.set("index", Json(static_cast<double>(g.index)));
+            o.set("name", Json(g.name));
+            o.set("memory_total_mib", Json(std::round(g.totalMiB)));
+            o.set("memory_free_mib", Json(std::round(g.freeMiB)));
+            gpus.push(o);
+        }
+        j.set("gpus", gpus);
+        if (!probe.driverVersion.empty()) j.set("driver", Json(probe.driverVersion));
+        if (!probe.problem.empty()) j.set("gpu_problem", Json(probe.problem));
+        std::printf("%s\n", j.dump().c_str());
+        return kOk;
+    }
+    std::printf("LibTorch %s; training and synthesis use: %s\n", TORCH_VERSION, chosen.description.c_str());
+    for (const auto& g : probe.gpus)
+        std::printf("  GPU %d: %s, %.1f GiB, %.1f GiB free\n", g.index, g.name.c_str(), g.totalMiB / 1024.0, g.freeMiB / 1024.0);
+    if (!probe.problem.empty()) std::printf("  GPU: %s\n", probe.problem.c_str());
+    if (!cuda && !probe.gpus.empty())
+        std::printf("  The driver sees a GPU but this LibTorch cannot use it (a CPU-only build such as Debian's): build against a CUDA LibTorch with -DTorch_DIR=...\n");
     return kOk;
 }
 

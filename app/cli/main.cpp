@@ -66,7 +66,9 @@ const char* kUsageEngine =
     "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
     "      turns on test-time dropout; --model2 fuses two models (alpha uniform in [0, 1] or --alpha).\n"
     "      --rc-magnitudes sets the condition noise on the 0-255 label scale (paper: 16,16,32).\n"
-    "\n"
+    "  cosingan device [--json] [--threads N]\n"
+    "      Say which device training and synthesis will use: LibTorch version, CUDA or CPU (with\n"
+    "      threads), and each GPU the driver sees with its name and total and free memory.\n"
     "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
 
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
 #endif
         if (command == "train") return ctsw::cli::runTrain(rest);
         if (command == "synthesize") return ctsw::cli::runSynthesize(rest);
+        if (command == "device") return ctsw::cli::runDevice(rest);
         std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), usage().c_str());
         return ctsw::cli::kBadInput;
     } catch (const ctsw::cli::UsageError& e) {

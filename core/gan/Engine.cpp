@@ -1,9 +1,11 @@
 // Preparation of inputs and device selection: the torch-free API of Engine.h implemented with LibTorch.
 #include "gan/Engine.h"
+#include "gan/GpuProbe.h"
 
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <stdexcept>
 #include <thread>
@@ -56,12 +58,23 @@ DeviceInfo resolveDevice(const std::string& request) {
     if (request != "auto" && request != "cpu" && request != "cuda") throw std::invalid_argument("unknown device \"" + request + "\" (auto, cpu or cuda)");
     d.cuda = request == "cuda" || (request == "auto" && available);
     if (d.cuda) {
-        d.description = "CUDA (" + std::to_string(torch::cuda::device_count()) + " device(s))";
+        // LibTorch uses device 0; NVML names it (and says how much memory is free) where the driver allows.
+        const GpuProbe probe = probeGpus();
+        d.description = "CUDA";
+        if (!probe.gpus.empty()) {
+            char mem[64];
+            std::snprintf(mem, sizeof mem, ", %.0f GiB", probe.gpus[0].totalMiB / 1024.0);
+            d.description += " (" + probe.gpus[0].name + mem + ")";
+        }
+        if (torch::cuda::device_count() > 1) d.description += ", " + std::to_string(torch::cuda::device_count()) + " devices";
     } else {
         d.description = "CPU, " + std::to_string(torch::get_num_threads()) + " threads";
     }
     return d;
 }
+
+int threadCount() { return torch::get_num_threads(); }
+int cudaDeviceCount() { return static_cast<int>(torch::cuda::device_count()); }
 
 void setThreads(int threads) {
     // Debian's LibTorch uses one thread unless told.

@@ -102,6 +102,8 @@ struct DeviceInfo {
 };
 DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
 void setThreads(int threads);
+int threadCount();       // LibTorch's CPU threads now
+int cudaDeviceCount();   // 0 with a CPU-only LibTorch or no visible GPU
 
 // Conversions used by writers: [-1, 1] to 8 bit, and back to HU with the model's window.
 std::uint8_t unitToByte(float v);
