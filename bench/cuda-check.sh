@@ -15,7 +15,7 @@ configure() {
 }
 t0=$(date +%s)
 configure || { echo "configure failed with C++17; trying C++20"; rm -rf "$BUILD"; configure -DCMAKE_CXX_STANDARD=20 || { tail -40 "$BUILD.configure.log"; exit 1; }; }
-cmake --build "$BUILD" -j "$(nproc)" 2>&1 | tail -5
+cmake --build "$BUILD" -j "$(nproc)" >"$BUILD.build.log" 2>&1 || { grep -E "error" -A6 "$BUILD.build.log" | head -120; exit 1; }
 echo "build: $(( $(date +%s) - t0 )) s"
 "$BUILD/app/cli/cosingan" device
 ctest --test-dir "$BUILD" --output-on-failure -j 4 2>&1 | tail -25
