@@ -32,6 +32,64 @@ QString TrainingController::findTrainer() {
     return {};
 }
 
+void TrainingController::probeDevice() {
+    const QString trainer = findTrainer();
+    if (trainer.isEmpty()) {
+        Q_EMIT deviceDescribed(tr("Device unknown: the cosingan tool was not found beside the workbench"), false);
+        return;
+    }
+    if (probe_) return;  // one question at a time
+    probe_ = new QProcess(this);
+    connect(probe_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        const QByteArray out = probe_->readAllStandardOutput();
+        probe_->deleteLater();
+        probe_ = nullptr;
+        if (status != QProcess::NormalExit || code != 0) {
+            Q_EMIT deviceDescribed(tr("Device unknown: cosingan device failed"), false);
+            return;
+        }
+        try {
+            bool cuda = false;
+            const QString text = describeDevice(Json::parse(out.toStdString()), &cuda);
+            Q_EMIT deviceDescribed(text, cuda);
+        } catch (const std::exception&) {
+            Q_EMIT deviceDescribed(tr("Device unknown: cosingan device gave no report"), false);
+        }
+    });
+    connect(probe_, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart || !probe_) return;
+        probe_->deleteLater();
+        probe_ = nullptr;
+        Q_EMIT deviceDescribed(tr("Device unknown: cosingan could not be started"), false);
+    });
+    QStringList args{QStringLiteral("device"), QStringLiteral("--json")};
+    if (!threads_.isEmpty()) args << QStringLiteral("--threads") << threads_;
+    probe_->start(trainer, args);
+}
+
+QString TrainingController::describeDevice(const Json& report, bool* cuda) {
+    const bool onCuda = report.boolOr("cuda", false);
+    if (cuda) *cuda = onCuda;
+    const QString libtorch = QString::fromStdString(report.stringOr("libtorch", "?"));
+    if (onCuda) {
+        QString text = tr("CUDA");
+        if (report.contains("gpus") && report.at("gpus").size() > 0) {
+            const Json& g = report.at("gpus")[0];
+            text = tr("CUDA: %1, %2 GiB (%3 GiB free)")
+                       .arg(QString::fromStdString(g.stringOr("name", "GPU")))
+                       .arg(g.numberOr("memory_total_mib", 0) / 1024.0, 0, 'f', 1)
+                       .arg(g.numberOr("memory_free_mib", 0) / 1024.0, 0, 'f', 1);
+        }
+        return text + tr(" - LibTorch %1").arg(libtorch);
+    }
+    QString text = tr("CPU, %n thread(s)", nullptr, static_cast<int>(report.numberOr("cpu_threads", 1)));
+    if (report.contains("gpus") && report.at("gpus").size() > 0)
+        text += tr(" - the GPU %1 is present but this LibTorch (%2) has no CUDA").arg(QString::fromStdString(report.at("gpus")[0].stringOr("name", "?")), libtorch);
+    else
+        text += tr(" - no GPU (LibTorch %1)").arg(libtorch);
+    return text;
+}
+
 void TrainingController::setState(State s) {
     if (s == state_) return;
     state_ = s;

@@ -37,6 +37,7 @@ public:
     QString failureHint() const { return hint_; }
     QString modelDir() const { return modelDir_; }
     bool stalled() const { return stalled_; }
+    qint64 processId() const { return process_ ? process_->processId() : 0; }  // 0 when no child runs
     int stallSeconds() const { return stallSeconds_; }
     void setStallSeconds(int s) { stallSeconds_ = s; }
 
@@ -51,6 +52,12 @@ public:
     void stop();       // SIGTERM: the trainer finishes the iteration, writes a checkpoint, exits 0
     void cancel();     // SIGKILL and the run's model folder is removed
 
+    // Asks `cosingan device --json` (in the background) which device training will use; the answer
+    // comes as deviceDescribed(). Before Start, so that the user sees GPU or CPU and its memory.
+    void probeDevice();
+    // One line from that report: "CUDA: NVIDIA H200, 140.4 GiB (139.8 GiB free)" or "CPU, 2 threads (...)".
+    static QString describeDevice(const Json& report, bool* cuda = nullptr);
+
     // --- the state machine's inputs (public for tests)
     void handleEvent(const Json& event);
     void handleExit(int exitCode, bool crashed);
@@ -64,6 +71,7 @@ Q_SIGNALS:
     void stageStarted(double overallIteration, int scale, int stage);
     void message(const QString& text);  // notices and checkpoints, for a log
     void stalledChanged(bool stalled);
+    void deviceDescribed(const QString& text, bool cuda);
 
 private:
     void setState(State s);
@@ -71,6 +79,7 @@ private:
     void checkWatchdog();
 
     std::unique_ptr<QProcess> process_;
+    QProcess* probe_ = nullptr;
     JsonLineStream stream_;
     State state_ = State::Idle;
     Progress progress_;

@@ -49,6 +49,9 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     estimate_->setWordWrap(true);
     top->addWidget(estimate_, 1);
     layout->addLayout(top);
+    device_ = new QLabel(tr("Device: asking cosingan..."), this);
+    device_->setWordWrap(true);
+    layout->addWidget(device_);
 
     auto* buttons = new QHBoxLayout;
     start_ = new QPushButton(tr("Start"), this);
@@ -97,8 +100,14 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     log_->setMaximumHeight(70);
     layout->addWidget(log_);
 
-    connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { estimate_->setText(estimateFor(preset())); });
-    estimate_->setText(estimateFor(preset()));
+    connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { estimate_->setText(estimateFor(preset(), cuda_)); });
+    estimate_->setText(estimateFor(preset(), cuda_));
+    connect(controller_, &TrainingController::deviceDescribed, this, [this](const QString& text, bool cuda) {
+        cuda_ = cuda;
+        device_->setText(tr("Device: %1").arg(text));
+        estimate_->setText(estimateFor(preset(), cuda_));
+    });
+    controller_->probeDevice();
     connect(start_, &QPushButton::clicked, this, [this] {
         xs_.clear();
         ys_.clear();
@@ -152,8 +161,15 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
 
 QString TrainingPanel::preset() const { return preset_->currentData().toString(); }
 
-QString TrainingPanel::estimateFor(const QString& p) {
-    // Measured on 2 CPU cores (docs/cosingan.md); more cores or a GPU are faster.
+QString TrainingPanel::deviceText() const { return device_->text(); }
+
+QString TrainingPanel::estimateFor(const QString& p, bool cuda) {
+    // Measured (docs/cosingan.md): on 2 CPU cores, and on an NVIDIA H200 with CUDA LibTorch 2.11.
+    if (cuda) {
+        if (p == QLatin1String("fast")) return tr("About 2 minutes on a current GPU (103 s measured on an NVIDIA H200).");
+        if (p == QLatin1String("paper")) return tr("About 5 hours on a current GPU (per-iteration times measured on an NVIDIA H200).");
+        return tr("A few seconds; for checking the set-up, not for use.");
+    }
     if (p == QLatin1String("fast")) return tr("About 15 minutes on 2 CPU cores.");
     if (p == QLatin1String("paper")) return tr("About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).");
     return tr("A few seconds; for checking the set-up, not for use.");

@@ -30,6 +30,7 @@ public:
     int pointCount(const QString& loss) const { return xs_.value(loss).size(); }
     bool exportCsv(const QString& path) const;
     QCustomPlot* plot() const { return plot_; }
+    QString deviceText() const;  // "Device: ..." once cosingan has answered
 
 private:
     void addPoint(double x, const QVariantMap& losses);
@@ -37,12 +38,14 @@ private:
     void updateButtons();
     void updateProgress();
     void replot();
-    static QString estimateFor(const QString& preset);
+    static QString estimateFor(const QString& preset, bool cuda);
 
     TrainingController* controller_;
     std::function<void(const QString&)> startHandler_;
     QComboBox* preset_;
     QLabel* estimate_;
+    QLabel* device_;
+    bool cuda_ = false;
     QLabel* status_;
     QProgressBar* bar_;
     QPushButton *start_, *pause_, *stop_, *cancel_, *resume_;

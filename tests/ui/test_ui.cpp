@@ -318,6 +318,105 @@ private Q_SLOTS:
         QCOMPARE(f.state(), S::Finished);
     }
 
+    void deviceReportBecomesOneLine() {
+        bool cuda = false;
+        const QString gpu = TrainingController::describeDevice(
+            Json::parse(R"({"libtorch":"2.11.0","cuda":true,"cpu_threads":16,"gpus":[{"index":0,"name":"NVIDIA H200","memory_total_mib":143771,"memory_free_mib":143000}]})"), &cuda);
+        QVERIFY(cuda);
+        QCOMPARE(gpu, QStringLiteral("CUDA: NVIDIA H200, 140.4 GiB (139.6 GiB free) - LibTorch 2.11.0"));
+        const QString cpu = TrainingController::describeDevice(Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[]})"), &cuda);
+        QVERIFY(!cuda);
+        QCOMPARE(cpu, QStringLiteral("CPU, 2 thread(s) - no GPU (LibTorch 1.13.0)"));
+        // A GPU the LibTorch cannot use is named, so that the user knows why training is slow.
+        const QString unused = TrainingController::describeDevice(
+            Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[{"name":"NVIDIA A100","memory_total_mib":40960,"memory_free_mib":40000}]})"));
+        QVERIFY(unused.contains(QStringLiteral("NVIDIA A100")) && unused.contains(QStringLiteral("no CUDA")));
+    }
+
+    void trainingPanelNamesTheDeviceBeforeStart() {
+        qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
+        TrainingController c;
+        QSignalSpy described(&c, &TrainingController::deviceDescribed);
+        TrainingPanel panel(&c);
+        QVERIFY(described.wait(30000));
+        // This machine's answer, from the real tool: CPU with its threads, or CUDA with the GPU's name.
+        const QString text = panel.deviceText();
+        QVERIFY2(text.startsWith(QStringLiteral("Device: CPU, ")) || text.startsWith(QStringLiteral("Device: CUDA")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("LibTorch")));
+        QCOMPARE(c.state(), TrainingController::State::Idle);
+    }
+
+    void pauseFreezesTheTrainerAndCancelDiscardsTheRun() {
+        // The fast preset through the real child process, long enough to pause: a paused trainer is
+        // stopped by the kernel (no events arrive), Continue resumes it, Cancel kills it and removes the run.
+        using S = TrainingController::State;
+        QTemporaryDir home;
+        qputenv("XDG_DATA_HOME", home.path().toUtf8());
+        qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
+        MainWindow w;
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.saveDocumentAs(home.filePath(QStringLiteral("doc"))));
+        w.applyAutomaticLungMask(false);
+        TrainingController* c = w.training();
+        QSignalSpy progress(c, &TrainingController::progressChanged);
+        QVERIFY(w.startTraining(QStringLiteral("fast")).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 60000);
+        const qint64 pid = c->processId();
+        QVERIFY(pid > 0);
+        auto processState = [pid] {
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly)) return QChar('?');
+            const QByteArray line = stat.readAll();
+            const int close = line.lastIndexOf(')');
+            return close > 0 && close + 2 < line.size() ? QChar(line.at(close + 2)) : QChar('?');
+        };
+        c->pause();
+        QCOMPARE(c->state(), S::Paused);
+        QTRY_COMPARE_WITH_TIMEOUT(processState(), QChar('T'), 5000);  // stopped by SIGSTOP
+        QTest::qWait(300);  // events already in the pipe may still arrive
+        progress.clear();
+        QTest::qWait(2000);
+        QCOMPARE(progress.count(), 0);
+        QVERIFY(!c->stalled());  // a paused run is not a stalled one
+        c->unpause();
+        QCOMPARE(c->state(), S::Running);
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 30000);
+        const QString run = c->modelDir();
+        QVERIFY(QFileInfo::exists(run));
+        c->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(c->state(), S::Cancelled, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(run), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)) || processState() == QChar('Z'), 10000);
+    }
+
+    void watchdogFlagsASilentTrainer() {
+        // A trainer that starts and then says nothing: the panel's watchdog reports it as possibly
+        // stalled, and it clears once an event arrives or the run ends.
+        QTemporaryDir dir;
+        const QString script = dir.filePath(QStringLiteral("silent-trainer"));
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\necho '{\"type\":\"started\",\"device\":\"CPU\"}'\nexec sleep 60\n");
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        qputenv("CTSW_COSINGAN", script.toUtf8());
+        TrainingController c;
+        c.setStallSeconds(1);
+        QSignalSpy stalled(&c, &TrainingController::stalledChanged);
+        c.start(dir.filePath(QStringLiteral("run")), {});
+        QCOMPARE(c.state(), TrainingController::State::Running);
+        QVERIFY(!c.stalled());
+        QTRY_VERIFY_WITH_TIMEOUT(c.stalled(), 5000);
+        QCOMPARE(stalled.count(), 1);
+        QCOMPARE(stalled.at(0).at(0).toBool(), true);
+        c.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(c.state(), TrainingController::State::Cancelled, 10000);
+        QVERIFY(!c.stalled());
+        qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
+    }
+
     void trainingFromTheWorkbenchStopsResumesAndFinishes() {
         // The smoke preset through the real child process: curves get points, Stop keeps a checkpoint,
         // Resume finishes, and the model synthesizes.
