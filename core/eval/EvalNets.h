@@ -1,0 +1,49 @@
+#pragma once
+// Networks that evaluate synthesized data: segmentation (U-Net, ENet) and classification
+// (ResNet18, ResNet50) trained on real or synthetic slices and compared on real test data.
+// All are built from scratch with the stable LibTorch C++ API (no pretrained weights).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace ctsw::eval {
+
+// Segmentation. Input [B,1,H,W] float in [-1,1], H and W multiples of 16; output logits [B,3,H,W]
+// (0 background, 1 lung, 2 infection).
+struct SegNetImpl : torch::nn::Module {
+    virtual torch::Tensor forward(torch::Tensor x) = 0;
+};
+
+// arch "unet": the classic U-Net (Ronneberger et al. 2015) with 4 downsamplings, two 3x3 conv +
+//   BatchNorm + ReLU per level, channels base..16*base with base = 64 * widthScale (min 4), 2x2
+//   stride-2 transposed-conv upsampling ("up-convolution", as in the paper), 1x1 head. Convolutions
+//   are zero-padded so the output has the input's size. widthScale 1 is the standard 31 M network.
+// arch "enet": ENet (Paszke et al. 2016) with the paper's stages and the authors' reference code's
+//   details: initial block (3x3 stride-2 conv concatenated with a 2x2 max pool of the input; the conv
+//   has 16 - 1 channels since the input is grey), encoder stages 1-3 (downsampling bottlenecks whose
+//   max-pool indices drive the decoder's unpooling; regular, dilated 2/4/8/16 and asymmetric 5x1+1x5
+//   bottlenecks; PReLU; spatial dropout 0.01 in stage 1 and 0.1 later), decoder stages 4-5 (ReLU,
+//   max unpooling) and a final 2x2 stride-2 transposed conv to full size. widthScale 1 gives the
+//   paper's 16/64/128 channels; smaller scales shrink every width proportionally (min 4).
+// Throws std::invalid_argument naming an unknown arch or a widthScale <= 0.
+std::shared_ptr<SegNetImpl> makeSegNet(const std::string& arch, double widthScale);
+
+// Classification. Input [B,3,H,W] float (the grey image repeated 3 times, ImageNet-normalised by
+// the caller); output one logit per image [B] (infection present).
+struct ClassifierImpl : torch::nn::Module {
+    virtual torch::Tensor forward(torch::Tensor x) = 0;
+};
+
+// arch "resnet18" (BasicBlock [2,2,2,2]) or "resnet50" (Bottleneck [3,4,6,3], expansion 4, stride on
+// the 3x3 conv) in torchvision's layout and parameter names: 7x7 stride-2 stem + 3x3 max pool, global
+// average pool, Linear(..., 1). widthScale 1 gives the standard widths 64..512 (min 8 when scaled).
+// Initialised from scratch: Kaiming normal (fan out) for convolutions, BatchNorm weight 1 and bias 0.
+// Throws std::invalid_argument naming an unknown arch or a widthScale <= 0.
+std::shared_ptr<ClassifierImpl> makeClassifier(const std::string& arch, double widthScale);
+
+// Number of parameter values (BatchNorm running statistics, which are buffers, excluded).
+std::int64_t parameterCount(torch::nn::Module& m);
+
+}  // namespace ctsw::eval

@@ -1,0 +1,316 @@
+// core/eval: Dice, confusion matrix, Student's t and bootstrap intervals on hand-made cases with
+// known answers; the evaluation networks' shapes, sizes and ability to learn.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "eval/EvalNets.h"
+#include "eval/Metrics.h"
+
+using namespace ctsw::eval;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kPi = 3.14159265358979323846;
+
+// A 4x4 case worked out by hand for label 2: |P| = 4, |T| = 6, |P ∩ T| = 3, so DSC = 6 / 10.
+// Label 1 is in both maps but never at the same pixel.
+const std::vector<std::uint8_t> kPrediction = {0, 2, 2, 0,  //
+                                               0, 2, 1, 0,  //
+                                               0, 0, 2, 0,  //
+                                               0, 0, 1, 1};
+const std::vector<std::uint8_t> kTruth = {0, 2, 2, 0,  //
+                                          1, 2, 2, 0,  //
+                                          0, 0, 0, 2,  //
+                                          0, 0, 0, 2};
+
+}  // namespace
+
+TEST(Dice, HandComputed4x4CaseIsZeroPointSix) {
+    const DiceValue d = dice(kPrediction.data(), kTruth.data(), kPrediction.size(), 2);
+    EXPECT_TRUE(d.defined);
+    EXPECT_DOUBLE_EQ(d.dice, 0.6);
+    const DiceValue disjoint = dice(kPrediction.data(), kTruth.data(), kPrediction.size(), 1);
+    EXPECT_TRUE(disjoint.defined);
+    EXPECT_DOUBLE_EQ(disjoint.dice, 0.0);
+    EXPECT_DOUBLE_EQ(dice(kTruth.data(), kTruth.data(), kTruth.size(), 2).dice, 1.0);
+}
+
+TEST(Dice, LabelAbsentFromBothIsUndefined) {
+    const DiceValue d = dice(kPrediction.data(), kTruth.data(), kPrediction.size(), 3);
+    EXPECT_FALSE(d.defined);
+    EXPECT_TRUE(std::isnan(d.dice));
+}
+
+TEST(Dice, LabelInOneMapOnlyIsZero) {
+    const std::vector<std::uint8_t> empty(16, 0);
+    for (const auto& [p, t] : {std::pair{&kPrediction, &empty}, std::pair{&empty, &kTruth}}) {
+        const DiceValue d = dice(p->data(), t->data(), 16, 2);
+        EXPECT_TRUE(d.defined);
+        EXPECT_DOUBLE_EQ(d.dice, 0.0);
+    }
+}
+
+TEST(DiceAccumulator, PoolsIntersectionsAndSizesNotSliceMeans) {
+    DiceAccumulator pooled;
+    EXPECT_TRUE(std::isnan(pooled.value()));
+    pooled.add(kPrediction.data(), kTruth.data(), 16, 2);  // intersection 3, sizes 4 + 6
+    // Second slice: one predicted and one true pixel of label 2, apart: intersection 0, sizes 1 + 1.
+    std::vector<std::uint8_t> prediction(16, 0), truth(16, 0);
+    prediction[0] = 2;
+    truth[15] = 2;
+    pooled.add(prediction.data(), truth.data(), 16, 2);
+    // A slice without the label changes nothing.
+    const std::vector<std::uint8_t> empty(16, 0);
+    pooled.add(empty.data(), empty.data(), 16, 2);
+    EXPECT_DOUBLE_EQ(pooled.value(), 2.0 * 3 / 12);  // 0.5, where the per-slice mean is (0.6 + 0) / 2
+}
+
+TEST(Confusion, HandMadeListGivesSensitivitySpecificityAccuracy) {
+    // (predicted, truth): 3 TP, 1 FN, 2 TN, 1 FP.
+    const std::vector<std::pair<bool, bool>> cases = {{true, true},   {false, true}, {true, true}, {false, false},
+                                                      {true, false},  {true, true},  {false, false}};
+    Confusion c;
+    for (const auto& [predicted, truth] : cases) c.add(predicted, truth);
+    EXPECT_EQ(c.tp, 3);
+    EXPECT_EQ(c.fn, 1);
+    EXPECT_EQ(c.tn, 2);
+    EXPECT_EQ(c.fp, 1);
+    EXPECT_DOUBLE_EQ(c.sensitivity(), 3.0 / 4);
+    EXPECT_DOUBLE_EQ(c.specificity(), 2.0 / 3);
+    EXPECT_DOUBLE_EQ(c.accuracy(), 5.0 / 7);
+}
+
+TEST(Confusion, ZeroDenominatorsGiveNaN) {
+    Confusion empty;
+    EXPECT_TRUE(std::isnan(empty.sensitivity()));
+    EXPECT_TRUE(std::isnan(empty.specificity()));
+    EXPECT_TRUE(std::isnan(empty.accuracy()));
+    Confusion positivesOnly;
+    positivesOnly.add(true, true);
+    positivesOnly.add(false, true);
+    EXPECT_DOUBLE_EQ(positivesOnly.sensitivity(), 0.5);
+    EXPECT_TRUE(std::isnan(positivesOnly.specificity()));
+    EXPECT_DOUBLE_EQ(positivesOnly.accuracy(), 0.5);
+}
+
+TEST(StudentT, QuantilesMatchTables) {
+    EXPECT_NEAR(studentTQuantile(0.975, 1), 12.7062, 1e-3);
+    EXPECT_NEAR(studentTQuantile(0.975, 4), 2.7764, 1e-3);
+    EXPECT_NEAR(studentTQuantile(0.975, 23), 2.0687, 1e-3);
+    EXPECT_NEAR(studentTQuantile(0.975, 1000), 1.9623, 1e-3);
+    // More digits, to the stated 1e-6 accuracy.
+    EXPECT_NEAR(studentTQuantile(0.975, 4), 2.776445105, 1e-6);
+    EXPECT_NEAR(studentTQuantile(0.995, 10), 3.169272673, 1e-6);
+    EXPECT_NEAR(studentTQuantile(0.95, 30), 1.697260887, 1e-6);
+}
+
+TEST(StudentT, MedianIsZeroAndQuantilesAreSymmetric) {
+    for (int df : {1, 2, 5, 23, 1000}) {
+        EXPECT_EQ(studentTQuantile(0.5, df), 0.0);
+        for (double p : {1e-6, 0.01, 0.2, 0.45, 0.499}) {
+            const double lower = studentTQuantile(p, df);
+            EXPECT_LT(lower, 0.0);
+            EXPECT_NEAR(lower, -studentTQuantile(1.0 - p, df), 1e-6 * std::max(1.0, std::abs(lower))) << "df " << df << " p " << p;
+        }
+    }
+}
+
+TEST(StudentT, ClosedFormsForOneAndTwoDegreesOfFreedom) {
+    // df 1 is the Cauchy distribution; df 2 has t = (2p - 1) / sqrt(2 p (1 - p)).
+    for (double p : {1e-6, 0.001, 0.1, 0.3, 0.6, 0.9, 0.999}) {
+        const double cauchy = std::tan(kPi * (p - 0.5));
+        EXPECT_NEAR(studentTQuantile(p, 1), cauchy, 1e-9 * std::max(1.0, std::abs(cauchy))) << "p " << p;
+        const double two = (2 * p - 1) / std::sqrt(2 * p * (1 - p));
+        EXPECT_NEAR(studentTQuantile(p, 2), two, 1e-9 * std::max(1.0, std::abs(two))) << "p " << p;
+    }
+}
+
+TEST(StudentT, RejectsInvalidArguments) {
+    EXPECT_THROW(studentTQuantile(0.975, 0), std::invalid_argument);
+    EXPECT_THROW(studentTQuantile(0.0, 5), std::invalid_argument);
+    EXPECT_THROW(studentTQuantile(1.0, 5), std::invalid_argument);
+    EXPECT_THROW(studentTQuantile(kNaN, 5), std::invalid_argument);
+}
+
+TEST(TInterval, OneToFiveHasTheHandHalfWidth) {
+    const Interval ci = tInterval({1, 2, 3, 4, 5});
+    EXPECT_EQ(ci.n, 5);
+    EXPECT_DOUBLE_EQ(ci.mean, 3.0);
+    const double halfWidth = 2.7764 * std::sqrt(2.5) / std::sqrt(5.0);  // 1.9632
+    EXPECT_NEAR(ci.high - ci.mean, halfWidth, 1e-3);
+    EXPECT_NEAR(ci.mean - ci.low, halfWidth, 1e-3);
+}
+
+TEST(TInterval, IgnoresNaNAndDegeneratesBelowTwoValues) {
+    const Interval plain = tInterval({1, 2, 3, 4, 5});
+    const Interval withNaN = tInterval({kNaN, 1, 2, kNaN, 3, 4, 5});
+    EXPECT_EQ(withNaN.n, 5);
+    EXPECT_DOUBLE_EQ(withNaN.low, plain.low);
+    EXPECT_DOUBLE_EQ(withNaN.high, plain.high);
+    const Interval one = tInterval({kNaN, 0.8});
+    EXPECT_EQ(one.n, 1);
+    EXPECT_DOUBLE_EQ(one.mean, 0.8);
+    EXPECT_DOUBLE_EQ(one.low, 0.8);
+    EXPECT_DOUBLE_EQ(one.high, 0.8);
+    const Interval none = tInterval({kNaN});
+    EXPECT_EQ(none.n, 0);
+    EXPECT_TRUE(std::isnan(none.mean));
+}
+
+namespace {
+// Dice-like values, the same 20-value pattern repeated.
+std::vector<double> diceLikeValues(int repeats) {
+    std::vector<double> values;
+    for (int r = 0; r < repeats; ++r)
+        for (int i = 0; i < 20; ++i) values.push_back(0.6 + 0.3 * std::sin(1.7 * i));
+    return values;
+}
+}  // namespace
+
+TEST(Bootstrap, SameSeedSameIntervalContainingTheMean) {
+    const std::vector<double> values = diceLikeValues(1);
+    const Interval a = bootstrapInterval(values, 2000, 42);
+    const Interval b = bootstrapInterval(values, 2000, 42);
+    EXPECT_EQ(a.low, b.low);
+    EXPECT_EQ(a.high, b.high);
+    EXPECT_EQ(a.n, 20);
+    EXPECT_LT(a.low, a.mean);
+    EXPECT_GT(a.high, a.mean);
+    EXPECT_DOUBLE_EQ(a.mean, tInterval(values).mean);
+    EXPECT_THROW(bootstrapInterval(values, 0, 42), std::invalid_argument);
+}
+
+TEST(Bootstrap, NarrowerForMoreDataAndCloseToTheTInterval) {
+    const Interval few = bootstrapInterval(diceLikeValues(1), 2000, 7);
+    const Interval many = bootstrapInterval(diceLikeValues(10), 2000, 7);
+    EXPECT_LT(many.high - many.low, 0.5 * (few.high - few.low));  // about 1/sqrt(10) as wide
+    // For 200 values both intervals estimate 2 * 1.97 standard errors.
+    const Interval t = tInterval(diceLikeValues(10));
+    EXPECT_NEAR((many.high - many.low) / (t.high - t.low), 1.0, 0.15);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Networks: small widths keep the forward passes fast; the full widths are only constructed.
+
+TEST(EvalNets, SegmentationOutputShapesInTrainAndEval) {
+    torch::manual_seed(1);
+    torch::NoGradGuard noGrad;
+    for (const auto& [arch, widthScale] : {std::pair{"unet", 0.125}, std::pair{"enet", 0.5}}) {
+        auto net = makeSegNet(arch, widthScale);
+        for (int side : {64, 256}) {
+            for (bool training : {true, false}) {
+                net->train(training);
+                const torch::Tensor x = torch::rand({2, 1, side, side}) * 2 - 1;
+                const torch::Tensor y = net->forward(x);
+                EXPECT_EQ(y.sizes(), (std::vector<std::int64_t>{2, 3, side, side})) << arch << " " << side << " train " << training;
+                EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << arch;
+            }
+        }
+        // Batch 1 in eval, on a non-square slice and at the largest size.
+        net->eval();
+        EXPECT_EQ(net->forward(torch::zeros({1, 1, 96, 160})).sizes(), (std::vector<std::int64_t>{1, 3, 96, 160})) << arch;
+        EXPECT_EQ(net->forward(torch::zeros({1, 1, 512, 512})).sizes(), (std::vector<std::int64_t>{1, 3, 512, 512})) << arch;
+    }
+    // Tiny scales stop at the minimum widths instead of vanishing.
+    for (const char* arch : {"unet", "enet"})
+        EXPECT_EQ(makeSegNet(arch, 0.01)->forward(torch::zeros({2, 1, 64, 64})).sizes(), (std::vector<std::int64_t>{2, 3, 64, 64})) << arch;
+}
+
+TEST(EvalNets, ClassifierOutputsOneLogitPerImage) {
+    torch::manual_seed(2);
+    torch::NoGradGuard noGrad;
+    for (const char* arch : {"resnet18", "resnet50"}) {
+        auto net = makeClassifier(arch, 0.25);
+        for (int side : {64, 224}) {
+            for (bool training : {true, false}) {
+                net->train(training);
+                const torch::Tensor y = net->forward(torch::randn({2, 3, side, side}));
+                EXPECT_EQ(y.sizes(), (std::vector<std::int64_t>{2})) << arch << " " << side << " train " << training;
+                EXPECT_TRUE(torch::isfinite(y).all().item<bool>()) << arch;
+            }
+        }
+        net->eval();
+        EXPECT_EQ(net->forward(torch::randn({1, 3, 64, 64})).sizes(), (std::vector<std::int64_t>{1})) << arch;
+    }
+}
+
+TEST(EvalNets, ParameterCountsAtFullWidth) {
+    // torchvision's counts with the 1000-class head replaced by a single logit.
+    const std::int64_t resnet18 = 11689512 - 512 * 999 - 999;    // 11,177,025
+    const std::int64_t resnet50 = 25557032 - 2048 * 999 - 999;   // 23,510,081
+    EXPECT_EQ(parameterCount(*makeClassifier("resnet18", 1.0)), resnet18);
+    EXPECT_EQ(parameterCount(*makeClassifier("resnet50", 1.0)), resnet50);
+    // U-Net base 64, transposed-conv upsampling, no conv bias before BatchNorm: 31,036,611.
+    const std::int64_t unet = parameterCount(*makeSegNet("unet", 1.0));
+    EXPECT_NEAR(static_cast<double>(unet), 31.0e6, 0.03 * 31.0e6) << unet;
+    // ENet: the paper reports 0.37 M.
+    const std::int64_t enet = parameterCount(*makeSegNet("enet", 1.0));
+    EXPECT_NEAR(static_cast<double>(enet), 0.36e6, 0.03 * 0.36e6) << enet;
+    std::cout << "parameters: resnet18 " << resnet18 << ", resnet50 " << resnet50 << ", unet " << unet << ", enet " << enet << "\n";
+}
+
+namespace {
+// Loss of `lossOf` before the first and after the 20th Adam step.
+std::pair<double, double> lossBeforeAndAfterTwentySteps(torch::nn::Module& net, const std::function<torch::Tensor()>& lossOf,
+                                                        double learningRate) {
+    net.train();
+    torch::optim::Adam optimiser(net.parameters(), torch::optim::AdamOptions(learningRate));
+    double first = 0.0;
+    for (int step = 0; step < 20; ++step) {
+        optimiser.zero_grad();
+        const torch::Tensor loss = lossOf();
+        if (step == 0) first = loss.item<double>();
+        loss.backward();
+        optimiser.step();
+    }
+    torch::NoGradGuard noGrad;
+    return {first, lossOf().item<double>()};
+}
+}  // namespace
+
+TEST(EvalNets, UNetLossFallsInTwentyAdamSteps) {
+    torch::manual_seed(3);
+    auto net = makeSegNet("unet", 0.0625);  // base 4
+    const torch::Tensor x = torch::rand({2, 1, 64, 64}) * 2 - 1;
+    // A learnable labelling: the class is a function of the intensity.
+    const torch::Tensor labels = ((x > -0.3).to(torch::kLong) + (x > 0.4).to(torch::kLong)).squeeze(1);
+    const auto [before, after] =
+        lossBeforeAndAfterTwentySteps(*net, [&] { return torch::nn::functional::cross_entropy(net->forward(x), labels); }, 1e-2);
+    EXPECT_LT(after, before);
+    std::cout << "unet cross entropy " << before << " -> " << after << "\n";
+}
+
+TEST(EvalNets, ResNet18LossFallsInTwentyAdamSteps) {
+    torch::manual_seed(4);
+    auto net = makeClassifier("resnet18", 0.125);  // widths 8..64
+    const torch::Tensor x = torch::randn({4, 3, 64, 64});
+    const torch::Tensor infected = torch::tensor({1.0f, 0.0f, 1.0f, 0.0f});
+    const auto [before, after] = lossBeforeAndAfterTwentySteps(
+        *net, [&] { return torch::nn::functional::binary_cross_entropy_with_logits(net->forward(x), infected); }, 1e-3);
+    EXPECT_LT(after, before);
+    std::cout << "resnet18 binary cross entropy " << before << " -> " << after << "\n";
+}
+
+TEST(EvalNets, UnknownArchitectureThrowsNamingIt) {
+    const std::vector<std::pair<std::string, std::function<void()>>> unknown = {
+        {"segformer", [] { makeSegNet("segformer", 1.0); }}, {"vgg16", [] { makeClassifier("vgg16", 1.0); }}};
+    for (const auto& [name, make] : unknown) {
+        try {
+            make();
+            ADD_FAILURE() << name << " was accepted";
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_THROW(makeSegNet("unet", 0.0), std::invalid_argument);
+    EXPECT_THROW(makeClassifier("resnet18", -1.0), std::invalid_argument);
+}
