@@ -13,5 +13,8 @@ int runLungMask(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runSynthesize(const std::vector<std::string>& args);
 int runDevice(const std::vector<std::string>& args);
+int runSegTrain(const std::vector<std::string>& args);
+int runSegEval(const std::vector<std::string>& args);
+int runExperiment(const std::vector<std::string>& args);
 
 }  // namespace ctsw::cli

@@ -25,15 +25,13 @@ int runLungMask(const std::vector<std::string>& argv) {
         }
     }
     o.maxBorderSides = args.flag("keep-border") ? 2 : 0;
-    LabelSlice labels = mask::automaticLungMask(img.values, o);
-    std::size_t lungPixels = countLabels(labels.pixels()).perLabel[1];
-    if (o.maxBorderSides == 0 && lungPixels < labels.pixels().size() / 20) {
+    bool keptBorder = false;
+    LabelSlice labels = mask::deriveLungMask(img.values, o, &keptBorder);
+    if (keptBorder) {
         // Images cropped to the thorax (MedSeg) have lungs touching the border; say so and keep them.
         o.maxBorderSides = 2;
-        labels = mask::automaticLungMask(img.values, o);
-        lungPixels = countLabels(labels.pixels()).perLabel[1];
         std::fprintf(stderr, "note: almost no lung without the components that touch the border (an image cropped to the thorax?); "
-                             "kept them: %zu lung pixels\n", lungPixels);
+                             "kept them: %zu lung pixels\n", countLabels(labels.pixels()).perLabel[1]);
     }
     std::size_t infection = 0;
     if (args.has("infection")) {

@@ -1,5 +1,7 @@
 #include "mask/LungMask.h"
 
+#include "image/Labels.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -92,6 +94,21 @@ LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& o
     out.spacingX = image.spacingX;
     out.spacingY = image.spacingY;
     return out;
+}
+
+}  // namespace ctsw::mask
+
+namespace ctsw::mask {
+
+LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions o, bool* keptBorder) {
+    LabelSlice labels = automaticLungMask(image, o);
+    const bool tooLittle = o.maxBorderSides == 0 && countLabels(labels.pixels()).perLabel[1] < labels.pixels().size() / 20;
+    if (tooLittle) {
+        o.maxBorderSides = 2;
+        labels = automaticLungMask(image, o);
+    }
+    if (keptBorder) *keptBorder = tooLittle;
+    return labels;
 }
 
 }  // namespace ctsw::mask

@@ -26,6 +26,10 @@ struct LungMaskOptions {
 // Returns 1 (lung) / 0 (background).
 LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& options = {});
 
+// The lung mask the product derives for a slice whose lung is not drawn: automaticLungMask, and for an
+// image cropped to the thorax (MedSeg), whose lungs touch the border and would be dropped as outside air,
+// a second pass that keeps components touching up to 2 sides. `keptBorder` says whether that happened.
+LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions options, bool* keptBorder = nullptr);
 // Connected components (4-connectivity) of `foreground`; returns a component id per pixel (0 = none)
 // and the pixel count of each id (index 0 unused).
 std::vector<int> connectedComponents(const std::vector<std::uint8_t>& foreground, int width, int height, std::vector<std::size_t>& sizes);

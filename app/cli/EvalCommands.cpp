@@ -1,0 +1,162 @@
+// `cosingan seg-train`, `seg-eval` and `experiment`: the evaluation of synthesized data (core/eval).
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "Args.h"
+#include "Commands.h"
+#include "ReportCharts.h"
+#include "eval/EvalData.h"
+#include "eval/EvalTraining.h"
+#include "eval/Experiment.h"
+#include "eval/Metrics.h"
+#include "io/IoError.h"
+#include "json/Json.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::cli {
+
+namespace {
+
+double doubleValue(const Args& args, const std::string& name, double fallback) {
+    if (!args.has(name)) return fallback;
+    try {
+        return std::stod(args.value(name));
+    } catch (...) {
+        throw UsageError("--" + name + " expects a number");
+    }
+}
+
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+
+Json intervalJson(const eval::Interval& i) {
+    Json j = Json::object();
+    j.set("mean", number(i.mean));
+    j.set("low", number(i.low));
+    j.set("high", number(i.high));
+    j.set("n", i.n);
+    return j;
+}
+
+}  // namespace
+
+int runSegTrain(const std::vector<std::string>& argv) {
+    Args args(argv, {"train", "arch", "size", "out", "epochs", "batch", "width", "seed", "threads", "lr"}, {"strong-augment", "overwrite"});
+    if (!args.has("train") || !args.has("out")) throw UsageError("seg-train needs --train DIR_OR_MANIFEST and --out MODEL");
+    eval::FitOptions f;
+    f.arch = args.value("arch", "unet");
+    if (f.arch != "unet" && f.arch != "enet") throw UsageError("--arch must be unet or enet");
+    const int size = args.intValue("size", 256);
+    if (size < 64 || size % 32 != 0) throw UsageError("--size must be a multiple of 32, at least 64");
+    const std::string out = args.value("out");
+    if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out, "already exists; choose another folder or pass --overwrite");
+    f.epochs = args.intValue("epochs", 10);
+    f.batch = args.intValue("batch", 16);
+    f.width = doubleValue(args, "width", 1.0);
+    f.lr = doubleValue(args, "lr", 1e-4);
+    f.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
+    f.threads = args.intValue("threads", 0);
+    f.strongAugment = args.flag("strong-augment");
+    f.trainingSet = fs::absolute(args.value("train")).string();
+    f.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    const auto set = eval::loadSamples(args.value("train"), size);
+    std::size_t derived = 0;
+    for (const auto& s : set) derived += s.lungDerived ? 1 : 0;
+    std::fprintf(stderr, "training %s (width %.3g) on %zu slices at %d px%s; from scratch (no ImageNet weights)\n", f.arch.c_str(), f.width, set.size(), size,
+                 derived ? " (lung label derived automatically)" : "");
+    const eval::FitReport r = eval::fitSegmenter(set, f, out);
+    std::printf("wrote %s: %d iterations in %.1f s, loss %.4f -> %.4f\n", out.c_str(), r.iterations, r.seconds, r.firstEpochLoss, r.lastEpochLoss);
+    return kOk;
+}
+
+int runSegEval(const std::vector<std::string>& argv) {
+    Args args(argv, {"model", "test", "threads"}, {"json"});
+    if (!args.has("model") || !args.has("test")) throw UsageError("seg-eval needs --model MODEL and --test DIR_OR_MANIFEST");
+    std::unique_ptr<eval::EvalModel> model;
+    try {
+        model = std::make_unique<eval::EvalModel>(args.value("model"), args.intValue("threads", 0));
+    } catch (const std::runtime_error& e) {
+        throw IoError(args.value("model"), e.what());
+    }
+    if (model->task() != "segmentation") throw IoError(args.value("model"), "is a " + model->task() + " model, not a segmentation model");
+    const auto test = eval::loadSamples(args.value("test"), model->size());
+    const auto scores = eval::scoreSegmentation(model->segment(test), test);
+    const eval::Interval lung = eval::tInterval(scores.lungPerSlice), infection = eval::tInterval(scores.infectionPerSlice);
+    bool derived = false;
+    for (const auto& s : test) derived = derived || s.lungDerived;
+    if (args.flag("json")) {
+        Json j = Json::object();
+        Json dice = Json::object();
+        dice.set("lung", number(lung.mean));
+        dice.set("infection", number(infection.mean));
+        j.set("dice", dice);
+        Json pooled = Json::object();
+        pooled.set("lung", number(scores.lungPooled));
+        pooled.set("infection", number(scores.infectionPooled));
+        j.set("dice_pooled", pooled);
+        Json ci = Json::object();
+        ci.set("method", "Student's t over test slices, n-1 degrees of freedom");
+        ci.set("lung", intervalJson(lung));
+        ci.set("infection", intervalJson(infection));
+        j.set("ci95", ci);
+        Json perSlice = Json::array();
+        const auto predicted = model->segment(test);
+        for (std::size_t i = 0; i < test.size(); ++i) {
+            Json s = Json::object();
+            s.set("id", test[i].id);
+            const auto& p = predicted[i].pixels();
+            const auto& t = test[i].labels.pixels();
+            const eval::DiceValue dl = eval::dice(p.data(), t.data(), t.size(), 1), di = eval::dice(p.data(), t.data(), t.size(), 2);
+            s.set("lung", dl.defined ? Json(dl.dice) : Json());
+            s.set("infection", di.defined ? Json(di.dice) : Json());
+            perSlice.push(s);
+        }
+        j.set("per_slice", perSlice);
+        j.set("slices", scores.slices);
+        j.set("lung_label", derived ? "derived automatically (not drawn by radiologists)" : "as given");
+        j.set("model", fs::absolute(args.value("model")).string());
+        std::printf("%s\n", j.dump().c_str());
+        return kOk;
+    }
+    std::printf("%d test slices; DSC per slice, mean [95%% CI]: lung %.3f [%.3f, %.3f] (%d slices)%s, infection %.3f [%.3f, %.3f] (%d slices); pooled: lung %.3f, infection %.3f\n",
+                scores.slices, lung.mean, lung.low, lung.high, lung.n, derived ? " (lung derived)" : "", infection.mean, infection.low, infection.high, infection.n,
+                scores.lungPooled, scores.infectionPooled);
+    return kOk;
+}
+
+int runExperiment(const std::vector<std::string>& argv) {
+    Args args(argv, {"protocol", "data", "out", "size", "budget", "threads", "device", "slices", "seed", "train", "test", "negatives-train", "negatives-test"}, {});
+    eval::ExperimentOptions o;
+    o.protocol = args.value("protocol", "paper");
+    if (o.protocol != "paper" && o.protocol != "smoke") throw UsageError("--protocol must be paper or smoke");
+    if (!args.has("out")) throw UsageError("experiment needs --out REPORT_DIR");
+    if (!args.has("data") && !(args.has("train") && args.has("test") && args.has("negatives-train") && args.has("negatives-test")))
+        throw UsageError("experiment needs --data DIR (shared/data's layout), or --train, --test, --negatives-train and --negatives-test");
+    o.dataDir = args.value("data");
+    o.trainDir = args.value("train");
+    o.testDir = args.value("test");
+    o.negativesTrain = args.value("negatives-train");
+    o.negativesTest = args.value("negatives-test");
+    o.outDir = args.value("out");
+    o.budget = args.value("budget", o.protocol == "smoke" ? "smoke" : "fast");
+    o.size = args.intValue("size", o.protocol == "smoke" ? 64 : 256);
+    o.threads = args.intValue("threads", 0);
+    o.device = args.value("device", "auto");
+    o.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
+    if (args.has("slices")) {
+        const std::string s = args.value("slices");
+        const auto comma = s.find(',');
+        if (comma == std::string::npos) throw UsageError("--slices expects two training-slice ids such as 3,17");
+        o.slice1 = s.substr(0, comma);
+        o.slice2 = s.substr(comma + 1);
+    }
+    o.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    o.drawChart = drawBarChart;
+    o.drawGrid = drawImageGrid;
+    const eval::ExperimentResult r = eval::runExperiment(o);
+    std::printf("report: %s (%.0f s)\n", r.reportPath.c_str(), r.seconds);
+    return kOk;
+}
+
+}  // namespace ctsw::cli

@@ -1,0 +1,260 @@
+#include "eval/EvalTraining.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "eval/EvalNets.h"
+#include "eval/Metrics.h"
+#include "gan/Augment.h"
+#include "gan/Cascade.h"
+#include "gan/Engine.h"
+#include "io/AtomicWrite.h"
+#include "json/Json.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::eval {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+// [N,1,S,S] images scaled from 0..255 to [-1, 1], and [N,1,S,S] float labels.
+std::pair<torch::Tensor, torch::Tensor> stack(const std::vector<EvalSample>& set, int size) {
+    const auto n = static_cast<int64_t>(set.size());
+    auto images = torch::empty({n, 1, size, size});
+    auto labels = torch::empty({n, 1, size, size});
+    for (int64_t i = 0; i < n; ++i) {
+        const EvalSample& s = set[static_cast<std::size_t>(i)];
+        const Slice<float> img = s.image.width() == size ? s.image : squareResize(s.image, size, 0.0f);
+        const LabelSlice lab = s.labels.width() == size ? s.labels : squareResizeLabels(s.labels, size);
+        auto ti = torch::from_blob(const_cast<float*>(img.pixels().data()), {size, size}, torch::kFloat32);
+        auto tl = torch::from_blob(const_cast<std::uint8_t*>(lab.pixels().data()), {size, size}, torch::kUInt8);
+        images[i][0].copy_(ti / 127.5 - 1.0);
+        labels[i][0].copy_(tl.to(torch::kFloat32));
+    }
+    return {images, labels};
+}
+
+// The classifiers' input: ImageNet-style, the grey image in [0, 1] repeated to 3 channels and normalised.
+torch::Tensor classifierInput(const torch::Tensor& unitImages) {
+    auto x = ((unitImages + 1.0) * 0.5).repeat({1, 3, 1, 1});
+    auto mean = torch::tensor({0.485, 0.456, 0.406}, x.options()).view({1, 3, 1, 1});
+    auto stdv = torch::tensor({0.229, 0.224, 0.225}, x.options()).view({1, 3, 1, 1});
+    return (x - mean) / stdv;
+}
+
+gan::AugmentStrength augmentation(bool strong) {
+    // The same ranges as CoSinGAN's strong augmentation (GanConfig defaults); weak: mild crop and
+    // rotation, left-right flips only.
+    const gan::GanConfig c;
+    gan::AugmentStrength s;
+    s.cropMin = strong ? c.strongCropMin : 0.85;
+    s.rotationDeg = strong ? c.strongRotationDeg : 5.0;
+    s.horizontalFlip = true;
+    s.verticalFlip = strong && c.verticalFlip;
+    s.elasticAlpha = strong ? c.elasticAlpha : 0.0;
+    s.elasticSigma = c.elasticSigma;
+    return s;
+}
+
+double learningRateFactor(int epoch, int epochs) {
+    const int keep = epochs / 2;
+    if (epoch < keep) return 1.0;
+    return 1.0 - static_cast<double>(epoch - keep + 1) / (epochs - keep + 1);
+}
+
+template <typename Net, typename LossFn>
+FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o, const std::string& task, const std::string& dir, LossFn&& lossOf) {
+    if (set.empty()) throw std::invalid_argument("training set \"" + o.trainingSet + "\" is empty");
+    if (o.epochs < 1 || o.batch < 1) throw std::invalid_argument("epochs and batch must be at least 1");
+    gan::setThreads(o.threads);
+    torch::manual_seed(o.seed);
+    const int size = set.front().image.width();
+    auto [images, labels] = stack(set, size);
+    net->train();
+    torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(o.lr).betas({o.beta1, o.beta2}));
+    const auto strength = augmentation(o.strongAugment);
+    const auto n = static_cast<int64_t>(set.size());
+    const int64_t perEpoch = std::max<int64_t>(1, (n + o.batch - 1) / o.batch);
+    FitReport report;
+    Json epochLosses = Json::array();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+        for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(o.lr * learningRateFactor(epoch, o.epochs));
+        auto order = torch::randperm(n, torch::kLong);
+        double sum = 0;
+        for (int64_t b = 0; b < perEpoch; ++b) {
+            auto idx = order.slice(0, b * o.batch, std::min(n, (b + 1) * o.batch));
+            if (idx.size(0) < 2 && n >= 2) idx = torch::cat({idx, order.slice(0, 0, 1)});  // BatchNorm needs 2 samples
+            auto [img, lab] = gan::augment(images.index_select(0, idx), labels.index_select(0, idx), strength);
+            auto loss = lossOf(img, lab);
+            if (!std::isfinite(loss.template item<double>()))
+                throw std::runtime_error(task + " " + o.arch + " on " + o.trainingSet + ": the loss became NaN in epoch " + std::to_string(epoch + 1));
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            sum += loss.template item<double>();
+            ++report.iterations;
+        }
+        const double mean = sum / static_cast<double>(perEpoch);
+        if (epoch == 0) report.firstEpochLoss = mean;
+        report.lastEpochLoss = mean;
+        epochLosses.push(Json(mean));
+        if (o.log) {
+            char line[200];
+            std::snprintf(line, sizeof line, "%s %s on %s: epoch %d/%d, loss %.4f", task.c_str(), o.arch.c_str(), o.trainingSet.c_str(), epoch + 1, o.epochs, mean);
+            o.log(line);
+        }
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fs::create_directories(dir);
+    gan::store::saveModule(*net, (fs::path(dir) / "model.pt").string());
+    Json j = Json::object();
+    j.set("format", "ctsw-eval-model");
+    j.set("version", kFormatVersion);
+    j.set("task", task);
+    j.set("arch", o.arch);
+    j.set("width", o.width);
+    j.set("size", size);
+    j.set("epochs", o.epochs);
+    j.set("batch", o.batch);
+    j.set("lr", o.lr);
+    j.set("seed", static_cast<double>(o.seed));
+    j.set("strong_augmentation", o.strongAugment);
+    j.set("training_set", o.trainingSet);
+    j.set("training_samples", static_cast<double>(set.size()));
+    j.set("pretrained", "none (from scratch: ImageNet weights are not available)");
+    j.set("epoch_losses", epochLosses);
+    j.set("seconds", report.seconds);
+    writeTextAtomically((fs::path(dir) / "model.json").string(), j.dump(2) + "\n");
+    return report;
+}
+
+}  // namespace
+
+FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
+    auto net = makeSegNet(o.arch, o.width);
+    const auto weights = torch::tensor({0.1, 1.0, 5.0});
+    return fit(net, set, o, "segmentation", dir, [&](const torch::Tensor& img, const torch::Tensor& lab) {
+        auto logits = net->forward(img);
+        return torch::nn::functional::cross_entropy(logits, lab.squeeze(1).round().to(torch::kLong),
+                                                    torch::nn::functional::CrossEntropyFuncOptions().weight(weights));
+    });
+}
+
+FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
+    auto net = makeClassifier(o.arch, o.width);
+    return fit(net, set, o, "classification", dir, [&](const torch::Tensor& img, const torch::Tensor& lab) {
+        // The label follows the augmented mask: a crop that cuts the infection away is a negative.
+        auto target = (lab.flatten(1) > 1.5).any(1).to(torch::kFloat32);
+        return torch::nn::functional::binary_cross_entropy_with_logits(net->forward(classifierInput(img)), target);
+    });
+}
+
+bool isTrainedModel(const std::string& dir) {
+    try {
+        const Json j = readJsonFile((fs::path(dir) / "model.json").string());
+        return j.stringOr("format", "") == "ctsw-eval-model" && fs::is_regular_file(fs::path(dir) / "model.pt");
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+struct EvalModel::Impl {
+    Json info;
+    std::shared_ptr<SegNetImpl> seg;
+    std::shared_ptr<ClassifierImpl> cls;
+    int size = 0;
+    int threads = 0;
+};
+
+EvalModel::EvalModel(const std::string& dir, int threads) : impl_(std::make_unique<Impl>()) {
+    const fs::path json = fs::path(dir) / "model.json";
+    if (!fs::is_regular_file(json)) throw std::runtime_error(dir + ": not an evaluation model folder (no model.json)");
+    impl_->info = readJsonFile(json.string());
+    if (impl_->info.stringOr("format", "") != "ctsw-eval-model")
+        throw std::runtime_error(json.string() + ": not an evaluation model (format " + impl_->info.stringOr("format", "missing") + ")");
+    impl_->size = impl_->info.at("size").asInt();
+    impl_->threads = threads;
+    const std::string arch = impl_->info.at("arch").asString();
+    const double width = impl_->info.at("width").asNumber();
+    torch::nn::Module* module = nullptr;
+    if (task() == "segmentation") {
+        impl_->seg = makeSegNet(arch, width);
+        module = impl_->seg.get();
+    } else {
+        impl_->cls = makeClassifier(arch, width);
+        module = impl_->cls.get();
+    }
+    gan::store::loadModule(*module, (fs::path(dir) / "model.pt").string());
+    module->eval();
+}
+
+EvalModel::~EvalModel() = default;
+
+std::string EvalModel::task() const { return impl_->info.at("task").asString(); }
+std::string EvalModel::arch() const { return impl_->info.at("arch").asString(); }
+int EvalModel::size() const { return impl_->size; }
+
+std::vector<LabelSlice> EvalModel::segment(const std::vector<EvalSample>& samples) const {
+    if (!impl_->seg) throw std::invalid_argument("a " + task() + " model cannot segment");
+    gan::setThreads(impl_->threads);
+    torch::NoGradGuard guard;
+    std::vector<LabelSlice> out;
+    const int size = impl_->size;
+    for (std::size_t start = 0; start < samples.size(); start += 8) {
+        const std::vector<EvalSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(start),
+                                            samples.begin() + static_cast<std::ptrdiff_t>(std::min(samples.size(), start + 8)));
+        auto [img, lab] = stack(chunk, size);
+        auto pred = impl_->seg->forward(img).argmax(1).to(torch::kUInt8).contiguous();
+        for (int64_t i = 0; i < pred.size(0); ++i) {
+            LabelSlice l(size, size);
+            std::copy(pred[i].data_ptr<std::uint8_t>(), pred[i].data_ptr<std::uint8_t>() + size * size, l.pixels().begin());
+            // Back to the sample's own size, if it differs.
+            const int own = chunk[static_cast<std::size_t>(i)].labels.width();
+            out.push_back(own == size ? std::move(l) : squareResizeLabels(l, own));
+        }
+    }
+    return out;
+}
+
+std::vector<double> EvalModel::infectionProbability(const std::vector<EvalSample>& samples) const {
+    if (!impl_->cls) throw std::invalid_argument("a " + task() + " model cannot classify");
+    gan::setThreads(impl_->threads);
+    torch::NoGradGuard guard;
+    std::vector<double> out;
+    for (std::size_t start = 0; start < samples.size(); start += 8) {
+        const std::vector<EvalSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(start),
+                                            samples.begin() + static_cast<std::ptrdiff_t>(std::min(samples.size(), start + 8)));
+        auto [img, lab] = stack(chunk, impl_->size);
+        auto p = torch::sigmoid(impl_->cls->forward(classifierInput(img))).to(torch::kFloat64).contiguous();
+        for (int64_t i = 0; i < p.size(0); ++i) out.push_back(p[i].item<double>());
+    }
+    return out;
+}
+
+SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth) {
+    if (predicted.size() != truth.size()) throw std::invalid_argument("scoreSegmentation: predictions and samples differ in number");
+    SegScores s;
+    DiceAccumulator lung, infection;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        const auto& p = predicted[i].pixels();
+        const auto& t = truth[i].labels.pixels();
+        if (p.size() != t.size()) throw std::invalid_argument("scoreSegmentation: " + truth[i].id + " differs in size from its prediction");
+        const DiceValue dl = dice(p.data(), t.data(), t.size(), 1), di = dice(p.data(), t.data(), t.size(), 2);
+        if (dl.defined) s.lungPerSlice.push_back(dl.dice), s.lungIds.push_back(truth[i].id);
+        if (di.defined) s.infectionPerSlice.push_back(di.dice), s.infectionIds.push_back(truth[i].id);
+        lung.add(p.data(), t.data(), t.size(), 1);
+        infection.add(p.data(), t.data(), t.size(), 2);
+    }
+    s.lungPooled = lung.value();
+    s.infectionPooled = infection.value();
+    s.slices = static_cast<int>(truth.size());
+    return s;
+}
+
+}  // namespace ctsw::eval

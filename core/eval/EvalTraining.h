@@ -1,0 +1,69 @@
+#pragma once
+// Training and running the evaluation networks (core/eval/EvalNets) on EvalSamples, as the paper's
+// section 3.3: Adam(0.9, 0.999), learning rate 1e-4 kept for the first half of the epochs and then
+// decayed linearly (the paper: by 20 % of it per epoch after 5 of 10 epochs), the CoSinGAN strong
+// augmentation for the single-slice and synthesized sets and a weak one for real data. Segmentation
+// uses cross entropy weighted 0.1 / 1 / 5 (background / lung / infection); classification binary
+// cross entropy on "any infection pixel". No ImageNet weights exist here: every network starts from
+// scratch, and reports say so. No LibTorch in this header.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eval/EvalData.h"
+
+namespace ctsw::eval {
+
+struct FitOptions {
+    std::string arch;         // unet | enet (segmentation), resnet18 | resnet50 (classification)
+    double width = 1.0;       // network width scale; 1.0 is the standard network
+    int epochs = 10, batch = 16;
+    double lr = 1e-4, beta1 = 0.9, beta2 = 0.999;
+    bool strongAugment = false;
+    std::uint64_t seed = 1;
+    int threads = 0;          // 0 = all cores
+    std::string trainingSet;  // recorded in model.json
+    std::function<void(const std::string&)> log;  // one line per epoch
+};
+
+struct FitReport {
+    int iterations = 0;
+    double seconds = 0, firstEpochLoss = 0, lastEpochLoss = 0;
+};
+
+// Train on `set` and write dir/model.pt and dir/model.json (arch, width, size, seed, epochs, set, the
+// loss per epoch). A NaN loss throws std::runtime_error naming the epoch; nothing is written then.
+FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& options, const std::string& dir);
+FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& options, const std::string& dir);
+bool isTrainedModel(const std::string& dir);  // model.json and model.pt present and readable
+
+// A trained model folder, for inference (eval mode, no gradients).
+class EvalModel {
+public:
+    explicit EvalModel(const std::string& dir, int threads = 0);  // throws std::runtime_error naming the folder
+    ~EvalModel();
+    std::string task() const;  // "segmentation" | "classification"
+    std::string arch() const;
+    int size() const;
+    // Samples of another size are resized to the model's first.
+    std::vector<LabelSlice> segment(const std::vector<EvalSample>& samples) const;
+    std::vector<double> infectionProbability(const std::vector<EvalSample>& samples) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Per-slice Dice (slices where a class is absent from both prediction and truth are left out of that
+// class's list) and pooled Dice over all pixels of all slices.
+struct SegScores {
+    std::vector<double> lungPerSlice, infectionPerSlice;
+    std::vector<std::string> lungIds, infectionIds;
+    double lungPooled = 0, infectionPooled = 0;
+    int slices = 0;
+};
+SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth);
+
+}  // namespace ctsw::eval
