@@ -12,5 +12,6 @@ int runConvert(const std::vector<std::string>& args);
 int runLungMask(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runSynthesize(const std::vector<std::string>& args);
+int runBatch(const std::vector<std::string>& args);  // BatchCommand.cpp: SLURM job arrays
 
 }  // namespace ctsw::cli
