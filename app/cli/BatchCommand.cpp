@@ -780,6 +780,7 @@ int batchMerge(const std::vector<std::string>& argv) {
     if (args.positionals().size() != 1) throw UsageError("batch merge needs RUN_DIR");
     const Run run = openRun(args.positionals()[0]);
     const fs::path out = args.has("out") ? fs::absolute(args.value("out")) : run.dir / "dataset";
+    if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out.string(), "already exists; choose another folder (--out) or pass --overwrite");
     std::vector<TaskState> notDone;
     std::vector<gan::DatasetPart> parts;
     int expected = 0;
@@ -822,7 +823,12 @@ int batchMerge(const std::vector<std::string>& argv) {
         }
         options.info.set("incomplete", missing);
     }
-    const gan::MergeResult r = gan::mergeParts(parts, out.string(), options);
+    gan::MergeResult r;
+    try {
+        r = gan::mergeParts(parts, out.string(), options);
+    } catch (const std::runtime_error& e) {
+        throw IoError(out.string(), e.what());  // a file that cannot be linked or copied, a full disk
+    }
     // The merged folder is checked like a part: every file its manifest names must be there.
     gan::DatasetPart merged;
     merged.name = "merged dataset";
