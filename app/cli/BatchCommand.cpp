@@ -897,7 +897,7 @@ int batchResubmit(const std::vector<std::string>& argv) {
                                             "); wait for them (squeue), cancel them (scancel), or pass --force to submit anyway");
     }
     if (!checked) std::fprintf(stderr, "note: squeue did not answer; cannot tell whether earlier jobs of this run are still queued\n");
-    std::printf("resubmitting %zu tasks that are not done:\n", redo.size());
+    std::printf("resubmitting %zu %s not done:\n", redo.size(), redo.size() == 1 ? "task that is" : "tasks that are");
     printProblems(run, redo, stdout);
     std::string trainJob;
     if (!train.empty()) trainJob = submitArray(run, "train", train, "", dry);
