@@ -601,7 +601,12 @@ int batchSubmit(const std::vector<std::string>& argv) {
     res.mem = args.value("mem");
     res.account = args.value("account");
     res.maxParallel = args.intValue("max-parallel", 0);
-    Json json = expandPlan(args.positionals()[0], runDir, res, args.intValue("masks-per-task", 0));
+    Json json;
+    try {
+        json = expandPlan(args.positionals()[0], runDir, res, args.intValue("masks-per-task", 0));
+    } catch (const JsonError& e) {
+        throw IoError(args.positionals()[0], e.what());  // a value of the wrong type in the plan
+    }
 
     for (const char* sub : {"models", "parts", "status", "logs", "masks"}) fs::create_directories(runDir / sub);
     Run run{runDir, json};

@@ -185,6 +185,11 @@ TEST_F(CliBatch, BadPlansAndAFailingSbatchAreReportedByName) {
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_TRUE(has(r.err, "unknown key \"colour\"")) << r.err;
 
+    writeFile(work_.file("typo.json"), R"({"train": [{"image": "in/img10.png", "mask": "in/mask10.png"}], "synthesize": {"masks": "masks", "count": "many"}})");
+    r = run("batch submit " + shellQuote(work_.file("typo.json")) + " --out " + shellQuote(work_.file("r0")));
+    EXPECT_EQ(r.exitCode, 1) << "a value of the wrong type is bad input";
+    EXPECT_TRUE(has(r.err, "typo.json")) << r.err;
+
     writePlan();
     fs::remove(work_.file("in/mask20.png"));
     r = run("batch submit " + shellQuote(work_.file("plan.json")) + " --out " + shellQuote(work_.file("r2")));
@@ -315,6 +320,13 @@ TEST_F(CliBatch, MergeReportsAMissingPartAMissingFileAndAFailedTask) {
         }
     EXPECT_EQ(files, 32);
     EXPECT_EQ(lines(readFile(runDir + "/dataset/manifest.csv")).size(), 9u);
+    // Hard links by default (no extra space), copies when asked; either way the same manifest.
+    EXPECT_TRUE(has(r.out, "(32 files linked, 0 copied)")) << r.out;
+    r = run("batch merge " + shellQuote(runDir) + " --copy --out " + shellQuote(work_.file("copied")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(has(r.out, "(0 files linked, 32 copied)")) << r.out;
+    EXPECT_EQ(fs::hard_link_count(work_.file("copied/images/sample_00000.png")), 1u);
+    EXPECT_EQ(readJsonFile(work_.file("copied/manifest.json")).at("samples"), m.at("samples"));
     r = run("batch resubmit " + shellQuote(runDir) + " --dry-run");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(has(r.out, "would run")) << "the model is still missing, so its training is due: " << r.out;
