@@ -59,14 +59,19 @@ const char* kUsageEngine =
     "      paper's schedule, 9 scales to 512: a GPU job), smoke (seconds). --config overrides any\n"
     "      value (docs/cosingan.md lists the keys). --events jsonl prints one JSON event per line.\n"
     "      SIGINT/SIGTERM stop after the current iteration with a checkpoint; --resume continues.\n"
-    "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR | --mask-list FILE) --out DIR [--count N]\n"
-    "                      [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
+    "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR | --mask-list FILE) --out DIR\n"
+    "                      [--count N] [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
     "                      [--rc-magnitudes B,L,I] [--mapping M] [--device D] [--threads N] [--overwrite]\n"
     "      Synthesize N slices per mask: images/ and masks/ (PNG), nifti/ (HU and labels), and\n"
     "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
     "      turns on test-time dropout; --model2 fuses two models (alpha uniform in [0, 1] or --alpha).\n"
     "      --rc-magnitudes sets the condition noise on the 0-255 label scale (paper: 16,16,32).\n"
-    "      --mask-list FILE reads the masks from a text file, one path a line.\n"
+    "\n"
+    "\n"
+    "";
+
+// `cosingan batch` (BatchCommand.cpp), kept apart so that commands added above merge cleanly.
+const char* kUsageBatch =
     "  cosingan batch submit PLAN --out RUN_DIR [--gpu] [--cpus N] [--partition P] [--mem M]\n"
     "                        [--account A] [--time-train T] [--time-synthesize T] [--max-parallel K]\n"
     "                        [--masks-per-task N] [--dry-run]\n"
@@ -85,7 +90,7 @@ const char* kUsageEngine =
     "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
 
-std::string usage() { return std::string(kUsageHeader) + kUsageFull + kUsageEngine; }
+std::string usage() { return std::string(kUsageHeader) + kUsageFull + kUsageEngine + kUsageBatch; }
 
 }  // namespace
 
@@ -106,9 +111,9 @@ int main(int argc, char** argv) {
         if (command == "convert") return ctsw::cli::runConvert(rest);
         if (command == "lung-mask") return ctsw::cli::runLungMask(rest);
 #endif
+        if (command == "batch") return ctsw::cli::runBatch(rest);
         if (command == "train") return ctsw::cli::runTrain(rest);
         if (command == "synthesize") return ctsw::cli::runSynthesize(rest);
-        if (command == "batch") return ctsw::cli::runBatch(rest);
         std::fprintf(stderr, "cosingan: unknown command \"%s\"\n\n%s", command.c_str(), usage().c_str());
         return ctsw::cli::kBadInput;
     } catch (const ctsw::cli::UsageError& e) {
