@@ -20,6 +20,11 @@ PACKAGES=(
   python3-torch
   # a font with Chinese glyphs for the Simplified Chinese interface
   fonts-wqy-microhei
+  # the Debian package (cpack) and its test: shlibdeps, man pages from --help, desktop entry and
+  # AppStream checks, the package's Recommends (so that installing it needs no download)
+  dpkg-dev file help2man man-db desktop-file-utils appstream qt6-translations-l10n
+  # `cosingan batch` tested on a single-node SLURM that tests/slurm starts
+  slurm-wlm munge
 )
 
 missing=()
@@ -39,4 +44,5 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# No daemon starts from a package's install script here (slurmctld, munged): the tests start their own.
+$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"

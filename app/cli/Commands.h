@@ -7,6 +7,7 @@ namespace ctsw::cli {
 // Exit codes shared by every command.
 enum ExitCode { kOk = 0, kBadInput = 1, kInternalError = 2 };
 
+int runBatch(const std::vector<std::string>& args);  // BatchCommand.cpp: SLURM job arrays
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runLungMask(const std::vector<std::string>& args);

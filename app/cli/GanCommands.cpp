@@ -2,6 +2,7 @@
 #include <atomic>
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -157,11 +158,12 @@ int runTrain(const std::vector<std::string>& argv) {
 }
 
 int runSynthesize(const std::vector<std::string>& argv) {
-    Args args(argv, {"model", "model2", "mask", "masks", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes"},
+    Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
-    if (args.has("mask") == args.has("masks")) throw UsageError("synthesize needs exactly one of --mask MASK or --masks DIR");
+    if (int(args.has("mask")) + int(args.has("masks")) + int(args.has("mask-list")) != 1)
+        throw UsageError("synthesize needs exactly one of --mask MASK, --masks DIR or --mask-list FILE");
     const bool fuse = args.flag("fuse") || args.has("model2");
     if (fuse && !args.has("model2")) throw UsageError("--fuse needs --model2 MODEL_DIR");
     const int count = args.intValue("count", 8);
@@ -181,6 +183,20 @@ int runSynthesize(const std::vector<std::string>& argv) {
     std::vector<std::string> maskFiles;
     if (args.has("mask")) {
         maskFiles.push_back(args.value("mask"));
+    } else if (args.has("mask-list")) {
+        // One mask path a line (relative to the list's folder); blank lines and # comments are skipped.
+        const fs::path list = args.value("mask-list");
+        std::ifstream in(list);
+        if (!in) throw IoError(list.string(), "cannot read the list of masks");
+        std::string line;
+        while (std::getline(in, line)) {
+            while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+            const auto first = line.find_first_not_of(" \t");
+            if (first == std::string::npos || line[first] == '#') continue;
+            const fs::path p = line.substr(first);
+            maskFiles.push_back((p.is_relative() ? list.parent_path() / p : p).string());
+        }
+        if (maskFiles.empty()) throw IoError(list.string(), "lists no masks");
     } else {
         const std::string dir = args.value("masks");
         if (!fs::is_directory(dir)) throw IoError(dir, "no such folder");

@@ -75,8 +75,8 @@ const char* kUsageEngine =
     "      paper's schedule, 9 scales to 512: a GPU job), smoke (seconds). --config overrides any\n"
     "      value (docs/cosingan.md lists the keys). --events jsonl prints one JSON event per line.\n"
     "      SIGINT/SIGTERM stop after the current iteration with a checkpoint; --resume continues.\n"
-    "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR) --out DIR [--count N]\n"
-    "                      [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
+    "  cosingan synthesize --model MODEL_DIR (--mask MASK | --masks DIR | --mask-list FILE) --out DIR\n"
+    "                      [--count N] [--seed S] [--no-rc] [--dropout] [--model2 MODEL_DIR [--alpha A]]\n"
     "                      [--rc-magnitudes B,L,I] [--mapping M] [--device D] [--threads N] [--overwrite]\n"
     "      Synthesize N slices per mask: images/ and masks/ (PNG), nifti/ (HU and labels), and\n"
     "      manifest.json / manifest.csv. Randomized condition is on unless --no-rc; --dropout\n"
@@ -86,9 +86,29 @@ const char* kUsageEngine =
     "      Say which device training and synthesis will use: LibTorch version, CUDA or CPU (with\n"
     "      threads), and each GPU the driver sees with its name and total and free memory.\n"
     "\n"
+    "";
+
+// `cosingan batch` (BatchCommand.cpp), kept apart so that commands added above merge cleanly.
+const char* kUsageBatch =
+    "  cosingan batch submit PLAN --out RUN_DIR [--gpu] [--cpus N] [--partition P] [--mem M]\n"
+    "                        [--account A] [--time-train T] [--time-synthesize T] [--max-parallel K]\n"
+    "                        [--masks-per-task N] [--dry-run]\n"
+    "  cosingan batch status RUN_DIR [--json]\n"
+    "  cosingan batch merge RUN_DIR [--out DATASET] [--partial] [--overwrite] [--copy]\n"
+    "  cosingan batch resubmit RUN_DIR [--dry-run] [--force]\n"
+    "      Run a plan (JSON: training slices, masks to synthesize from) on a SLURM cluster: one\n"
+    "      training task per slice (sbatch --array), then, once all succeeded (--dependency=afterok),\n"
+    "      one synthesis task per model and group of masks, each writing its own part folder.\n"
+    "      --gpu asks each task for a GPU (--gres=gpu:1, --device cuda); --cpus N sets --cpus-per-task\n"
+    "      and --threads. merge checks every part (its manifest and every file it lists), reports\n"
+    "      missing and failed tasks, and writes one dataset (RUN_DIR/dataset by default); resubmit\n"
+    "      submits only the tasks that are not done. --dry-run writes the run and its scripts without\n"
+    "      submitting. The array tasks run `cosingan batch task RUN_DIR train|synthesize INDEX`.\n"
+    "  cosingan --help | --version\n"
+    "\n"
     "Exit codes: 0 success, 1 bad input (the message names the file), 2 internal error.\n";
 
-std::string usage() { return std::string(kUsageHeader) + kUsageFull + kUsageEngine; }
+std::string usage() { return std::string(kUsageHeader) + kUsageFull + kUsageEngine + kUsageBatch; }
 
 }  // namespace
 
@@ -98,6 +118,7 @@ int main(int argc, char** argv) {
         std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? ctsw::cli::kBadInput : ctsw::cli::kOk;
     }
+    if (args[0] == "--version") { std::printf("cosingan %s\n", CTSW_VERSION); return ctsw::cli::kOk; }
     const std::string command = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     for (const auto& a : rest)
@@ -111,6 +132,7 @@ int main(int argc, char** argv) {
         if (command == "seg-eval") return ctsw::cli::runSegEval(rest);
         if (command == "experiment") return ctsw::cli::runExperiment(rest);
 #endif
+        if (command == "batch") return ctsw::cli::runBatch(rest);
         if (command == "train") return ctsw::cli::runTrain(rest);
         if (command == "synthesize") return ctsw::cli::runSynthesize(rest);
         if (command == "device") return ctsw::cli::runDevice(rest);

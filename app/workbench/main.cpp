@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
@@ -25,14 +26,22 @@ QString findBundledSample() {
 }
 
 // Installs the translations for `lang` ("en", "zh_CN", ...; empty = the system locale). English is the
-// source language and needs none.
+// source language and needs none. The .qm files are installed in ../share/ct-synthesis-workbench/
+// translations relative to the executable, and lie beside it in the build tree; CTSW_TRANSLATIONS
+// names another folder. QTranslator falls back from zh_CN to zh.
 void installTranslations(QApplication& app, QString lang) {
     if (lang.isEmpty()) lang = QLocale::system().name();
     if (lang.startsWith(QLatin1String("en"))) return;
+    const QDir exeDir(QCoreApplication::applicationDirPath());
+    QStringList folders{exeDir.absoluteFilePath(QStringLiteral("../share/ct-synthesis-workbench/translations")), exeDir.absolutePath()};
+    if (!qEnvironmentVariable("CTSW_TRANSLATIONS").isEmpty()) folders.prepend(qEnvironmentVariable("CTSW_TRANSLATIONS"));
     auto* ours = new QTranslator(&app);
-    if (ours->load(QStringLiteral(":/i18n/ct-synthesis-workbench_%1.qm").arg(lang)) ||
-        ours->load(QStringLiteral(":/i18n/ct-synthesis-workbench_%1.qm").arg(lang.section(QLatin1Char('_'), 0, 0))))
-        app.installTranslator(ours);
+    for (const QString& folder : folders) {
+        if (ours->load(QLocale(lang), QStringLiteral("ct-synthesis-workbench"), QStringLiteral("_"), folder)) {
+            app.installTranslator(ours);
+            break;
+        }
+    }
     auto* qt = new QTranslator(&app);
     if (qt->load(QStringLiteral("qtbase_%1").arg(lang), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) app.installTranslator(qt);
 }
@@ -52,6 +61,9 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("CT Synthesis Workbench"));
     QApplication::setOrganizationName(QStringLiteral("ct-synthesis-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(CTSW_VERSION));
+    // The desktop entry (packaging/linux) and the icon theme's icon; the embedded copy from the build tree.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.ctsynthesis.workbench"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("ct-synthesis-workbench"), QIcon(QStringLiteral(":/icons/ct-synthesis-workbench.png"))));
     installTranslations(app, languageArgument(argc, argv));
 
     QCommandLineParser parser;
