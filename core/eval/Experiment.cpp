@@ -172,8 +172,11 @@ void trainGan(const EvalSample& slice, gan::GanConfig config, const std::string&
         if (type == "failed") log("training " + dir + " failed: " + e.stringOr("reason", "?"));
         if (type != "progress" || Clock::now() - last < std::chrono::seconds(30)) return;
         last = Clock::now();
-        log(fs::path(dir).filename().string() + ": " + e.stringOr("phase", "") + " scale " + std::to_string(e.numberOr("scale", 0) + 1) + " it " +
-            std::to_string(static_cast<int>(e.numberOr("overall_iteration", e.numberOr("iteration", 0)))) + ", ETA " + fmt(e.numberOr("eta_seconds", -1), 0) + " s");
+        char line[160];
+        std::snprintf(line, sizeof line, "%s: %s, scale %d of %d, iteration %d, ETA %.0f s", fs::path(dir).filename().string().c_str(), e.stringOr("phase", "").c_str(),
+                      static_cast<int>(e.numberOr("scale", 0)) + 1, static_cast<int>(e.numberOr("scales", 0)),
+                      static_cast<int>(e.numberOr("overall_iteration", e.numberOr("iteration", 0))), e.numberOr("eta_seconds", -1));
+        log(line);
     };
     gan::TrainingPair pair = gan::prepareTrainingPair(slice.image, false, slice.labels, t.config.topSize(), 0, 255);
     pair.provenance.set("file", slice.source);

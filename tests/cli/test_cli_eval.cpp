@@ -1,0 +1,119 @@
+// `cosingan seg-train`, `seg-eval` and `experiment` as processes on real data (MedSeg slices, TCIA
+// negatives): the JSON shape, errors that name the file, and the smoke protocol end to end.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "json/Json.h"
+#include "../support/TestSupport.h"
+
+using namespace ctsw;
+using ctsw::test::CommandResult;
+using ctsw::test::shellQuote;
+using ctsw::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+class CliEvalData : public ::testing::Test {
+protected:
+    void SetUp() override {
+        data_ = ctsw::test::dataDir();
+        if (data_.empty()) GTEST_SKIP() << "real data folder not found; skipping";
+    }
+    CommandResult run(const std::string& args) { return ctsw::test::runCommand(shellQuote(COSINGAN_EXE) + " " + args, scratch_); }
+    std::string medseg(const std::string& part) const { return shellQuote(data_ + "/medseg-covid/" + part); }
+    static std::string readText(const std::string& path) {
+        std::ifstream in(path);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+    std::string data_;
+    TempDir scratch_{"ctsw-clieval-io"};
+    TempDir work_{"ctsw-clieval"};
+};
+
+}  // namespace
+
+TEST_F(CliEvalData, SegTrainThenSegEvalJsonOnTheMedSegTestSlices) {
+    const std::string model = work_.file("unet");
+    CommandResult r = run("seg-train --train " + medseg("train") + " --arch unet --size 64 --epochs 3 --batch 8 --width 0.125 --lr 1e-3 --threads 2 --out " + shellQuote(model));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("lung label derived"), std::string::npos) << r.err;  // said plainly
+    EXPECT_NE(r.err.find("from scratch"), std::string::npos);
+    const Json info = readJsonFile(model + "/model.json");
+    EXPECT_EQ(info.at("task").asString(), "segmentation");
+    EXPECT_EQ(info.at("training_samples").asInt(), 50);
+    ASSERT_EQ(info.at("epoch_losses").size(), 3u);
+    EXPECT_LT(info.at("epoch_losses")[2].asNumber(), info.at("epoch_losses")[0].asNumber());  // it learns
+
+    r = run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test") + " --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json j = Json::parse(r.out);
+    EXPECT_EQ(j.at("slices").asInt(), 24);
+    EXPECT_EQ(j.at("per_slice").size(), 24u);
+    const double lung = j.at("dice").at("lung").asNumber();
+    EXPECT_GE(lung, 0.0);
+    EXPECT_LE(lung, 1.0);
+    // Three epochs of a tiny network find some lung; the networks' learning is tested in test_eval.
+    EXPECT_GT(lung, 0.1);
+    EXPECT_TRUE(j.at("dice").at("infection").isNumber() || j.at("dice").at("infection").isNull());
+    EXPECT_NE(j.at("lung_label").asString().find("derived"), std::string::npos);
+    EXPECT_LE(j.at("ci95").at("lung").at("low").asNumber(), lung);
+    EXPECT_GE(j.at("ci95").at("lung").at("high").asNumber(), lung);
+
+    // An existing model is never overwritten without asking.
+    r = run("seg-train --train " + medseg("train") + " --size 64 --epochs 1 --out " + shellQuote(model));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(CliEvalData, BadModelsAndFoldersAreNamed) {
+    // Not a model folder.
+    CommandResult r = run("seg-eval --model " + shellQuote(work_.file("nothing")) + " --test " + medseg("test"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("nothing"), std::string::npos) << r.err;
+    // A truncated weight file.
+    const std::string model = work_.file("m");
+    ASSERT_EQ(run("seg-train --train " + medseg("train") + " --arch enet --size 64 --epochs 1 --width 0.25 --threads 2 --out " + shellQuote(model)).exitCode, 0);
+    fs::resize_file(model + "/model.pt", fs::file_size(model + "/model.pt") / 2);
+    r = run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test"));
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("model.pt"), std::string::npos) << r.err;
+    // A folder in neither layout.
+    r = run("seg-train --train " + shellQuote(data_ + "/dicom") + " --size 64 --out " + shellQuote(work_.file("x")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("MedSeg layout"), std::string::npos) << r.err;
+}
+
+TEST_F(CliEvalData, SmokeProtocolRunsThePipelineAndContinuesWhereItStopped) {
+    const std::string out = work_.file("report");
+    CommandResult r = run("experiment --protocol smoke --data " + shellQuote(data_) + " --threads 2 --out " + shellQuote(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string md = readText(out + "/report.md");
+    for (const char* needle : {"Image-quality score", "Sin-TS", "Two-TS", "O-STS", "RC-STS", "IF-STS", "OC-TS", "CoSinGAN", "enhanced pix2pix",
+                               "The lung label is derived", "Domain difference", "from scratch", "Student's t"})
+        EXPECT_NE(md.find(needle), std::string::npos) << needle;
+    // Every number in the CSV: 6 sets x 2 networks x 4 segmentation metrics, 6 x 2 x 4 classification
+    // metrics, 6 generators x 2 segmenters x 2 image-quality metrics, and the header.
+    const std::string csv = readText(out + "/results.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 48 + 48 + 24);
+    EXPECT_NE(csv.find("segmentation,unet,RC-STS,dice_infection,"), std::string::npos);
+    EXPECT_NE(csv.find("classification,resnet50,IF-STS,accuracy,"), std::string::npos);
+    const Json config = readJsonFile(out + "/config.json");
+    EXPECT_EQ(config.at("seed").asInt(), 1);
+    EXPECT_FALSE(config.at("slice1").asString().empty());
+    EXPECT_NE(config.at("slice1").asString(), config.at("slice2").asString());
+    for (const char* plot : {"image_quality.png", "segmentation_infection_dsc.png", "classification_accuracy.png", "samples_IF-STS.png", "generator_cosingan-1.png"})
+        EXPECT_GT(fs::file_size(out + "/plots/" + plot), 1000u) << plot;
+    // Trained models are kept: a second run reuses them and gives the same numbers.
+    r = run("experiment --protocol smoke --data " + shellQuote(data_) + " --threads 2 --out " + shellQuote(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("reusing"), std::string::npos);
+    EXPECT_EQ(readText(out + "/results.csv"), csv);
+}
