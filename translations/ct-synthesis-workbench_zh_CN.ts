@@ -1102,63 +1102,68 @@
         <source> - LibTorch %1</source>
         <translation> - LibTorch %1</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../ui/TrainingController.cpp" line="85" />
-        <source>CPU, %n thread(s)</source>
-        <translation><numerusform>CPU，%n 个线程</numerusform></translation>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="86" />
+        <source>CPU, 1 thread</source>
+        <translation>CPU，1 个线程</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="87" />
+        <location filename="../ui/TrainingController.cpp" line="86" />
+        <source>CPU, %1 threads</source>
+        <translation>CPU，%1 个线程</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingController.cpp" line="88" />
         <source> - the GPU %1 is present but this LibTorch (%2) has no CUDA</source>
         <translation> - 存在 GPU %1，但此 LibTorch（%2）不支持 CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="89" />
+        <location filename="../ui/TrainingController.cpp" line="90" />
         <source> - no GPU (LibTorch %1)</source>
         <translation> - 无 GPU（LibTorch %1）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="115" />
+        <location filename="../ui/TrainingController.cpp" line="116" />
         <source>the cosingan tool was not found beside the workbench</source>
         <translation>在工作台旁边找不到 cosingan 工具</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="116" />
+        <location filename="../ui/TrainingController.cpp" line="117" />
         <source>build the project (cmake --build build) or set CTSW_COSINGAN</source>
         <translation>请构建项目（cmake --build build）或设置 CTSW_COSINGAN</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="133" />
+        <location filename="../ui/TrainingController.cpp" line="134" />
         <source>could not start %1</source>
         <translation>无法启动 %1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="189" />
+        <location filename="../ui/TrainingController.cpp" line="190" />
         <source>unreadable trainer output: %1</source>
         <translation>无法读取的训练器输出：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="227" />
+        <location filename="../ui/TrainingController.cpp" line="228" />
         <source>training on %1</source>
         <translation>在 %1 上训练</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="231" />
+        <location filename="../ui/TrainingController.cpp" line="232" />
         <source>checkpoint: scale %1, stage %2, iteration %3</source>
         <translation>检查点：尺度 %1，阶段 %2，迭代 %3</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="250" />
+        <location filename="../ui/TrainingController.cpp" line="251" />
         <source>the trainer crashed (killed by a signal, possibly out of memory)</source>
         <translation>训练器崩溃（被信号终止，可能是内存不足）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="251" />
+        <location filename="../ui/TrainingController.cpp" line="252" />
         <source>the trainer exited with code %1 without a result</source>
         <translation>训练器以代码 %1 退出，没有结果</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingController.cpp" line="252" />
+        <location filename="../ui/TrainingController.cpp" line="253" />
         <source>the last checkpoint is kept; Resume continues from it</source>
         <translation>已保留最后一个检查点；“继续训练”将从该处开始</translation>
     </message>
@@ -1382,32 +1387,32 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/workbench/main.cpp" line="58" />
+        <location filename="../app/workbench/main.cpp" line="70" />
         <source>Learn CoSinGAN from one annotated chest CT slice and synthesize annotated CT.</source>
         <translation>从一张已标注的胸部 CT 层面学习 CoSinGAN，并合成带标注的 CT。</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="61" />
+        <location filename="../app/workbench/main.cpp" line="73" />
         <source>DICOM folder, NIfTI volume or 2D image to open (default: the bundled sample)</source>
         <translation>要打开的 DICOM 文件夹、NIfTI 体数据或二维图像（默认：内置示例）</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="62" />
+        <location filename="../app/workbench/main.cpp" line="74" />
         <source>Series id or UID to open</source>
         <translation>要打开的序列 ID 或 UID</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="63" />
+        <location filename="../app/workbench/main.cpp" line="75" />
         <source>Start without opening the sample</source>
         <translation>启动时不打开示例</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="64" />
+        <location filename="../app/workbench/main.cpp" line="76" />
         <source>Language of the user interface (en, zh_CN); default: the system's</source>
         <translation>界面语言（en、zh_CN）；默认：系统语言</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="67" />
+        <location filename="../app/workbench/main.cpp" line="79" />
         <source>Trained model folder to preview with</source>
         <translation>用于预览的已训练模型文件夹</translation>
     </message>

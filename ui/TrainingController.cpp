@@ -82,7 +82,8 @@ QString TrainingController::describeDevice(const Json& report, bool* cuda) {
         }
         return text + tr(" - LibTorch %1").arg(libtorch);
     }
-    QString text = tr("CPU, %n thread(s)", nullptr, static_cast<int>(report.numberOr("cpu_threads", 1)));
+    const int threads = static_cast<int>(report.numberOr("cpu_threads", 1));
+    QString text = threads == 1 ? tr("CPU, 1 thread") : tr("CPU, %1 threads").arg(threads);
     if (report.contains("gpus") && report.at("gpus").size() > 0)
         text += tr(" - the GPU %1 is present but this LibTorch (%2) has no CUDA").arg(QString::fromStdString(report.at("gpus")[0].stringOr("name", "?")), libtorch);
     else

@@ -326,7 +326,7 @@ private Q_SLOTS:
         QCOMPARE(gpu, QStringLiteral("CUDA: NVIDIA H200, 140.4 GiB (139.6 GiB free) - LibTorch 2.11.0"));
         const QString cpu = TrainingController::describeDevice(Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[]})"), &cuda);
         QVERIFY(!cuda);
-        QCOMPARE(cpu, QStringLiteral("CPU, 2 thread(s) - no GPU (LibTorch 1.13.0)"));
+        QCOMPARE(cpu, QStringLiteral("CPU, 2 threads - no GPU (LibTorch 1.13.0)"));
         // A GPU the LibTorch cannot use is named, so that the user knows why training is slow.
         const QString unused = TrainingController::describeDevice(
             Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[{"name":"NVIDIA A100","memory_total_mib":40960,"memory_free_mib":40000}]})"));
