@@ -136,7 +136,8 @@ void drawImageGrid(const eval::ImageGrid& grid, const std::string& pngPath) {
         const int cx = 4 + (i % columns) * (cell + 4), cy = titleHeight + (i / columns) * (cell + caption + 4);
         p.drawImage(QRect(cx, cy, cell, cell), tile);
         if (i < static_cast<int>(grid.captions.size()))
-            p.drawText(QRect(cx, cy + cell, cell, caption), Qt::AlignCenter, QString::fromStdString(grid.captions[static_cast<std::size_t>(i)]));
+            p.drawText(QRect(cx, cy + cell, cell, caption), Qt::AlignCenter,
+                       p.fontMetrics().elidedText(QString::fromStdString(grid.captions[static_cast<std::size_t>(i)]), Qt::ElideLeft, cell));
     }
     p.end();
     save(image, pngPath);

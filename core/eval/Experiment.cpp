@@ -432,8 +432,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     const std::time_t now = std::time(nullptr);
     std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
     md << "# Evaluation report: learning COVID-19 diagnosis from synthesized CT\n\n";
-    md << "Protocol `" << o.protocol << "`, budget `" << budget.cosingan.preset << "`-architecture CoSinGAN under the `" << o.budget << "` budget, " << o.size
-       << " px, written " << when << ".\n\n";
+    md << "Protocol `" << o.protocol << "`, budget `" << (o.protocol == "smoke" ? std::string("smoke") : o.budget) << "`, " << o.size << " px, written " << when
+       << ". Every network is trained from scratch (no ImageNet weights).\n\n";
     md << "## Data\n\n";
     md << "- Training slices: " << trainPos.size() << " from `" << trainDir << "` (" << positives(trainPos) << " with infection).\n";
     md << "- Test slices: " << testPos.size() << " from `" << testDir << "` (" << positives(testPos) << " with infection).\n";
