@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "gan/Augment.h"
 #include "gan/Cascade.h"
@@ -115,7 +116,14 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         const double mixed = msPer([&] { step(1, input); }, o.iterations, dev);
         const double withUnet = msPer([&] { step(2, input); }, o.iterations, dev);
         const double withVgg = o.vgg ? msPer([&] { step(3, input); }, o.iterations, dev) : withUnet;
-        // Augmentation at the top size and the frozen coarser scales (random weights, same cost).
+        // Augmentation at the top size and the frozen coarser scales (random weights, same cost). The
+        // frozen generators are built once, as the trainer does; only their forward passes are timed.
+        std::vector<UNetGenerator> frozen;
+        for (int k = 0; k < s; ++k) {
+            frozen.push_back(cascade.makeGenerator(k));
+            frozen.back()->to(dev);
+            frozen.back()->eval();
+        }
         const double prep = msPer([&] {
             AugmentStrength a;
             a.elasticAlpha = c.elasticAlpha;
@@ -127,9 +135,7 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
                     const int sk = c.sizes[static_cast<std::size_t>(k)];
                     auto ck = cascade.conditionAt(l, k, true);
                     auto pk = k == 0 ? torch::zeros_like(ck) : upsampleImage(x, sk);
-                    UNetGenerator gk = cascade.makeGenerator(k);
-                    gk->to(dev);
-                    gk->eval();
+                    UNetGenerator& gk = frozen[static_cast<std::size_t>(k)];
                     x = gk->forward(torch::cat({ck, pk}, 1));
                     x = gk->forward(torch::cat({ck, x}, 1));
                 }
