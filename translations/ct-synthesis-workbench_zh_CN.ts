@@ -1313,11 +1313,6 @@
         <translation>在当前的 GPU 上约 2 分钟（在 NVIDIA H200 上实测 103 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="170" />
-        <source>About 5 hours on a current GPU (per-iteration times measured on an NVIDIA H200).</source>
-        <translation>在当前的 GPU 上约 5 小时（按在 NVIDIA H200 上实测的每次迭代时间估算）。</translation>
-    </message>
-    <message>
         <location filename="../ui/TrainingPanel.cpp" line="173" />
         <source>About 15 minutes on 2 CPU cores.</source>
         <translation>在 2 个 CPU 核心上约 15 分钟。</translation>
@@ -1332,6 +1327,11 @@
         <location filename="../ui/TrainingPanel.cpp" line="175" />
         <source>A few seconds; for checking the set-up, not for use.</source>
         <translation>数秒；用于检查环境，不用于实际使用。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="170" />
+        <source>About 40 minutes on a current GPU (per-iteration times measured on an NVIDIA H200).</source>
+        <translation>在当前的 GPU 上约 40 分钟（按在 NVIDIA H200 上实测的每次迭代时间估算）。</translation>
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="225" />

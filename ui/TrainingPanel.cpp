@@ -167,7 +167,7 @@ QString TrainingPanel::estimateFor(const QString& p, bool cuda) {
     // Measured (docs/cosingan.md): on 2 CPU cores, and on an NVIDIA H200 with CUDA LibTorch 2.11.
     if (cuda) {
         if (p == QLatin1String("fast")) return tr("About 2 minutes on a current GPU (103 s measured on an NVIDIA H200).");
-        if (p == QLatin1String("paper")) return tr("About 5 hours on a current GPU (per-iteration times measured on an NVIDIA H200).");
+        if (p == QLatin1String("paper")) return tr("About 40 minutes on a current GPU (per-iteration times measured on an NVIDIA H200).");
         return tr("A few seconds; for checking the set-up, not for use.");
     }
     if (p == QLatin1String("fast")) return tr("About 15 minutes on 2 CPU cores.");

@@ -274,7 +274,7 @@ ZH = {
     "Device: asking cosingan...": "设备：正在询问 cosingan……",
     "Device: %1": "设备：%1",
     "About 2 minutes on a current GPU (103 s measured on an NVIDIA H200).": "在当前的 GPU 上约 2 分钟（在 NVIDIA H200 上实测 103 秒）。",
-    "About 5 hours on a current GPU (per-iteration times measured on an NVIDIA H200).": "在当前的 GPU 上约 5 小时（按在 NVIDIA H200 上实测的每次迭代时间估算）。",
+    "About 40 minutes on a current GPU (per-iteration times measured on an NVIDIA H200).": "在当前的 GPU 上约 40 分钟（按在 NVIDIA H200 上实测的每次迭代时间估算）。",
 }
 # Key sequences stay as they are in every language.
 KEYS = {"Ctrl+E", "Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
