@@ -15,7 +15,11 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
 
 TrainingController::~TrainingController() {
     // Leaving the workbench stops training cleanly (a checkpoint is written) rather than orphaning it.
+    if (probe_) probe_->disconnect(this);
     if (process_ && process_->state() != QProcess::NotRunning) {
+        // No more events into a controller (and panels) being destroyed: waiting below delivers the
+        // child's last output, which used to reach half-destroyed objects.
+        process_->disconnect(this);
         ::kill(static_cast<pid_t>(process_->processId()), SIGCONT);
         process_->terminate();
         if (!process_->waitForFinished(30000)) process_->kill();
