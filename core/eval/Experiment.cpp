@@ -253,6 +253,24 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     if (o.outDir.empty()) throw std::invalid_argument("the experiment needs an output folder");
     const Budget budget = budgetFor(o);
     const fs::path out = o.outDir;
+    // A folder continues only the experiment that made it: its models were trained under that protocol,
+    // budget, size and seed, and reusing them under others would mix two experiments in one report.
+    Json identity = Json::object();
+    identity.set("protocol", o.protocol);
+    identity.set("budget", o.protocol == "smoke" ? std::string("smoke") : o.budget);
+    identity.set("size", o.size);
+    identity.set("seed", static_cast<double>(o.seed));
+    identity.set("slices", o.slice1 + "," + o.slice2);
+    const fs::path identityFile = out / "experiment.json";
+    if (fs::exists(identityFile)) {
+        const Json before = readJsonFile(identityFile.string());
+        if (before != identity)
+            throw IoError(out.string(), "holds another experiment (" + before.dump() + "); continue it with the same options or choose another folder");
+    } else if (fs::exists(out) && !fs::is_empty(out)) {
+        throw IoError(out.string(), "is not empty and holds no experiment; choose another folder");
+    }
+    fs::create_directories(out);
+    writeTextAtomically(identityFile.string(), identity.dump(2) + "\n");
     fs::create_directories(out / "models");
     fs::create_directories(out / "plots");
     Logger log;

@@ -128,4 +128,8 @@ TEST_F(CliEvalData, SmokeProtocolRunsThePipelineAndContinuesWhereItStopped) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("reusing"), std::string::npos);
     EXPECT_EQ(readText(out + "/results.csv"), csv);
+    // Another experiment never reuses these models.
+    r = run("experiment --protocol smoke --seed 2 --data " + shellQuote(data_) + " --threads 2 --out " + shellQuote(out));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("holds another experiment"), std::string::npos) << r.err;
 }
