@@ -64,12 +64,12 @@ torch::Tensor upsampleImage(const torch::Tensor& image, int size) {
     return F::interpolate(image, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kBilinear).align_corners(false));
 }
 
-torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBg, double dLung, double dInf) {
+torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBg, double dLung, double dInf, const torch::Tensor& uniform) {
     auto values = torch::where(labels > 1.5, torch::full_like(labels, 255.0), torch::where(labels > 0.5, torch::full_like(labels, 128.0), torch::zeros_like(labels)));
     if (randomize) {
         // Drawn by the CPU generator whatever the device, so that a seed gives the same condition on a
         // GPU server and on a workstation (label maps are small; the copy costs nothing).
-        auto u = torch::rand(labels.sizes(), labels.options().device(torch::kCPU)).to(labels.device());
+        auto u = uniform.defined() ? uniform.to(labels.device()) : torch::rand(labels.sizes(), labels.options().device(torch::kCPU)).to(labels.device());
         auto noise = torch::where(labels > 1.5, -u * dInf, torch::where(labels > 0.5, (u * 2 - 1) * dLung, u * dBg));
         values = (values + noise).clamp(0.0, 255.0);
     }

@@ -28,6 +28,8 @@ torch::Tensor upsampleImage(const torch::Tensor& image, int size);  // bilinear,
 // Condition encoding (paper): background 0, lung 128, infection 255, scaled like the image to [-1, 1].
 // With randomize, eq. 10's noise is added per pixel first: background +U(0, dBg), lung +U(-dLung, dLung),
 // infection -U(0, dInf).
-torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBackground, double dLung, double dInfection);
+// `uniform`, when given, holds the U(0, 1) draws (the labels' shape) instead of drawing them here.
+torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBackground, double dLung, double dInfection,
+                              const torch::Tensor& uniform = {});
 
 }  // namespace ctsw::gan

@@ -20,9 +20,18 @@ PatchDiscriminator Cascade::makeDiscriminator(int s) const {
     return PatchDiscriminator(config_.discriminatorLayers[static_cast<std::size_t>(s)], config_.ndf, 2, config_.norm == "instance");
 }
 
-torch::Tensor Cascade::conditionAt(const torch::Tensor& labels, int s, bool randomized) const {
+torch::Tensor Cascade::conditionAt(const torch::Tensor& labels, int s, bool randomized, const torch::Tensor& uniform) const {
     return encodeCondition(resizeLabels(labels, config_.sizes[static_cast<std::size_t>(s)]), randomized, config_.rcBackground, config_.rcLung,
-                           config_.rcInfection);
+                           config_.rcInfection, uniform);
+}
+
+std::vector<torch::Tensor> Cascade::drawConditionNoise(int upTo) const {
+    std::vector<torch::Tensor> out;
+    for (int s = 0; s < upTo; ++s) {
+        const int64_t size = config_.sizes[static_cast<std::size_t>(s)];
+        out.push_back(torch::rand({1, 1, size, size}, torch::TensorOptions().dtype(torch::kFloat32).device(torch::kCPU)));
+    }
+    return out;
 }
 
 torch::Tensor applyGenerator(UNetGenerator& g, const torch::Tensor& condition, const torch::Tensor& previous, bool residual) {
@@ -31,13 +40,13 @@ torch::Tensor applyGenerator(UNetGenerator& g, const torch::Tensor& condition, c
     return residual ? (previous + out).clamp(-1.0, 1.0) : out;
 }
 
-torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool dropout) {
+torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool dropout, const std::vector<torch::Tensor>& uniforms) {
     torch::NoGradGuard guard;
     const int64_t b = labels.size(0);
     torch::Tensor x = torch::zeros({b, 1, config_.sizes[0], config_.sizes[0]}, labels.options());
     for (int s = 0; s < upTo; ++s) {
         const int size = config_.sizes[static_cast<std::size_t>(s)];
-        auto c = conditionAt(labels, s, rc);
+        auto c = conditionAt(labels, s, rc, static_cast<std::size_t>(s) < uniforms.size() ? uniforms[static_cast<std::size_t>(s)] : torch::Tensor());
         auto prev = s == 0 ? torch::zeros_like(c) : upsampleImage(x, size);
         ScaleNets& n = scales_[static_cast<std::size_t>(s)];
         n.stage1->eval();

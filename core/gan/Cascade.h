@@ -36,8 +36,13 @@ public:
     // labels: [B,1,T,T] float 0/1/2 at the top size. Runs scales [0, upTo) and returns the output of
     // scale upTo-1 (zeros at the size of scale 0 when upTo == 0). BatchNorm uses running statistics;
     // randomized condition and dropout as asked. No gradients.
-    torch::Tensor run(const torch::Tensor& labels, int upTo, bool randomizedCondition, bool dropout);
-    torch::Tensor conditionAt(const torch::Tensor& labels, int scale, bool randomized) const;
+    // `uniforms` (one [B,1,S,S] tensor per scale, from drawConditionNoise) replaces the condition noise
+    // drawn inside, so that a batch can carry each sample's own seeded noise.
+    torch::Tensor run(const torch::Tensor& labels, int upTo, bool randomizedCondition, bool dropout, const std::vector<torch::Tensor>& uniforms = {});
+    torch::Tensor conditionAt(const torch::Tensor& labels, int scale, bool randomized, const torch::Tensor& uniform = {}) const;
+    // The U(0, 1) draws that run() makes for one sample's randomized condition, in the same order and on
+    // the same (CPU) generator: scales [0, upTo), one [1,1,S,S] tensor each.
+    std::vector<torch::Tensor> drawConditionNoise(int upTo) const;
     // Overrides the randomized-condition magnitudes for synthesis (the paper's eq. 10 deltas).
     void setConditionNoise(double background, double lung, double infection) {
         config_.rcBackground = background;

@@ -269,11 +269,12 @@ TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {
     REQUIRE(samples[0].image.width() == 48 && samples[0].labels.pixels() == pair.labels.pixels());
     REQUIRE(samples[0].seed == 11 && samples[2].seed == 13);
     REQUIRE(samples[0].image.pixels() != samples[1].image.pixels());  // seeds differ, so samples differ
-    // A seed reproduces its sample whatever the count.
+    // A seed reproduces its sample whatever the count (batches of another size may round differently).
     so.count = 1;
     so.seed = 12;
     auto again = synth.synthesize(pair.labels, so);
-    REQUIRE(again[0].image.pixels() == samples[1].image.pixels());
+    for (std::size_t i = 0; i < again[0].image.pixels().size(); ++i) REQUIRE_NEAR(again[0].image.pixels()[i], samples[1].image.pixels()[i], 1e-4);
+    REQUIRE(again[0].image.pixels() != samples[0].image.pixels());
     // Without randomized condition and dropout the result is deterministic.
     so.randomizedCondition = false;
     auto d1 = synth.synthesize(pair.labels, so);
