@@ -81,7 +81,8 @@ int runSegEval(const std::vector<std::string>& argv) {
     }
     if (model->task() != "segmentation") throw IoError(args.value("model"), "is a " + model->task() + " model, not a segmentation model");
     const auto test = eval::loadSamples(args.value("test"), model->size());
-    const auto scores = eval::scoreSegmentation(model->segment(test), test);
+    const auto predicted = model->segment(test);
+    const auto scores = eval::scoreSegmentation(predicted, test);
     const eval::Interval lung = eval::tInterval(scores.lungPerSlice), infection = eval::tInterval(scores.infectionPerSlice);
     bool derived = false;
     for (const auto& s : test) derived = derived || s.lungDerived;
@@ -101,7 +102,6 @@ int runSegEval(const std::vector<std::string>& argv) {
         ci.set("infection", intervalJson(infection));
         j.set("ci95", ci);
         Json perSlice = Json::array();
-        const auto predicted = model->segment(test);
         for (std::size_t i = 0; i < test.size(); ++i) {
             Json s = Json::object();
             s.set("id", test[i].id);

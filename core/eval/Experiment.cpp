@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "eval/EvalData.h"
@@ -335,7 +336,6 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     const std::size_t n = pool.size();
     std::vector<std::pair<std::string, std::vector<EvalSample>>> sets;
     std::map<std::string, int> realSlicesUsed;
-    std::map<std::string, bool> strongAugment;
     sets.emplace_back("Sin-TS", std::vector<EvalSample>(n, slice1));
     std::vector<EvalSample> two;
     for (std::size_t i = 0; i < n; ++i) two.push_back(i % 2 == 0 ? slice1 : slice2);
@@ -346,7 +346,6 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     sets.emplace_back("IF-STS", synthesizeSet(gen["cosingan-1"], gen["cosingan-2"], pool, false, synthSeed, o));
     sets.emplace_back("OC-TS", pool);
     realSlicesUsed = {{"Sin-TS", 1}, {"Two-TS", 2}, {"O-STS", 1}, {"RC-STS", 1}, {"IF-STS", 2}, {"OC-TS", static_cast<int>(n)}};
-    for (const auto& [name, set] : sets) strongAugment[name] = name != "OC-TS";
     timings.mark("building the training sets");
     for (const auto& [name, set] : sets) {
         if (!o.drawGrid) break;
@@ -372,25 +371,29 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     std::map<std::string, std::map<std::string, SegScores>> seg;  // arch -> set -> scores
     std::map<std::string, std::string> segModel;                  // arch-set -> folder
     const std::vector<std::string> segArchs{"unet", "enet"}, clsArchs{"resnet18", "resnet50"};
+    // Trains one network on one set unless a finished one is in the folder (a continued run).
+    auto trainOrReuse = [&](const std::string& task, const std::string& arch, double width, int epochs, int batch, const std::string& name,
+                            const std::vector<EvalSample>& set, const std::string& dir) {
+        if (isTrainedModel(dir)) return;
+        FitOptions f;
+        f.arch = arch;
+        f.width = width;
+        f.epochs = epochs;
+        f.batch = batch;
+        f.lr = budget.lr;
+        f.strongAugment = name != "OC-TS";  // CoSinGAN's strong augmentation on all but the real set
+        f.seed = o.seed;
+        f.threads = o.threads;
+        f.trainingSet = name;
+        f.log = [&](const std::string& l) { log(l); };
+        const FitReport r = task == "segmentation" ? fitSegmenter(set, f, dir) : fitClassifier(set, f, dir);
+        log(task + " " + arch + " on " + name + ": " + fmt(r.seconds, 0) + " s, loss " + fmt(r.firstEpochLoss) + " -> " + fmt(r.lastEpochLoss));
+    };
     for (const auto& arch : segArchs) {
         for (const auto& [name, set] : sets) {
             const std::string dir = models + "/seg-" + arch + "-" + name;
             segModel[arch + "-" + name] = dir;
-            if (!isTrainedModel(dir)) {
-                FitOptions f;
-                f.arch = arch;
-                f.width = arch == "unet" ? budget.unetWidth : budget.enetWidth;
-                f.epochs = budget.segEpochs;
-                f.lr = budget.lr;
-                f.batch = budget.segBatch;
-                f.strongAugment = strongAugment[name];
-                f.seed = o.seed;
-                f.threads = o.threads;
-                f.trainingSet = name;
-                f.log = [&](const std::string& l) { log(l); };
-                const FitReport r = fitSegmenter(set, f, dir);
-                log("segmentation " + arch + " on " + name + ": " + fmt(r.seconds, 0) + " s, loss " + fmt(r.firstEpochLoss) + " -> " + fmt(r.lastEpochLoss));
-            }
+            trainOrReuse("segmentation", arch, arch == "unet" ? budget.unetWidth : budget.enetWidth, budget.segEpochs, budget.segBatch, name, set, dir);
             EvalModel m(dir, o.threads);
             seg[arch][name] = scoreSegmentation(m.segment(testPos), testPos);
         }
@@ -400,14 +403,13 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     // --- image quality: segmenters trained on real data (OC-TS) segment each generator's images
     std::map<std::string, std::map<std::string, SegScores>> quality;  // generator-k -> arch -> scores
     const std::vector<std::string> generators{"pix2pix", "enhanced-pix2pix", "cosingan"};
+    std::map<std::string, std::unique_ptr<EvalModel>> realSegmenters;  // arch -> the OC-TS model, loaded once
+    for (const auto& arch : segArchs) realSegmenters[arch] = std::make_unique<EvalModel>(segModel[arch + "-OC-TS"], o.threads);
     for (const auto& g : generators)
         for (int k = 1; k <= 2; ++k) {
             const std::string name = g + "-" + std::to_string(k);
             const std::vector<EvalSample> images = synthesizeSet(gen[name], "", trainPos, false, synthSeed + 50000, o);
-            for (const auto& arch : segArchs) {
-                EvalModel m(segModel[arch + "-OC-TS"], o.threads);
-                quality[name][arch] = scoreSegmentation(m.segment(images), images);
-            }
+            for (const auto& arch : segArchs) quality[name][arch] = scoreSegmentation(realSegmenters[arch]->segment(images), images);
             if (o.drawGrid) {
                 ImageGrid grid;
                 grid.title = name;
@@ -423,21 +425,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     for (const auto& arch : clsArchs) {
         for (const auto& [name, set] : sets) {
             const std::string dir = models + "/cls-" + arch + "-" + name;
-            if (!isTrainedModel(dir)) {
-                FitOptions f;
-                f.arch = arch;
-                f.width = arch == "resnet18" ? budget.resnet18Width : budget.resnet50Width;
-                f.epochs = budget.clsEpochs;
-                f.lr = budget.lr;
-                f.batch = budget.clsBatch;
-                f.strongAugment = strongAugment[name];
-                f.seed = o.seed;
-                f.threads = o.threads;
-                f.trainingSet = name;
-                f.log = [&](const std::string& l) { log(l); };
-                const FitReport r = fitClassifier(set, f, dir);
-                log("classification " + arch + " on " + name + ": " + fmt(r.seconds, 0) + " s, loss " + fmt(r.firstEpochLoss) + " -> " + fmt(r.lastEpochLoss));
-            }
+            trainOrReuse("classification", arch, arch == "resnet18" ? budget.resnet18Width : budget.resnet50Width, budget.clsEpochs, budget.clsBatch, name, set,
+                         dir);
             EvalModel m(dir, o.threads);
             cls[arch][name] = scoreClassification(m.infectionProbability(clsTest), clsTest);
         }

@@ -12,13 +12,36 @@ namespace fs = std::filesystem;
 
 namespace ctsw::gan {
 
+std::string partialFolderFor(const std::string& outFolder) {
+    const fs::path out(outFolder);
+    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    return partial.string();
+}
+
+void writeManifests(const std::string& folder, const Json& manifest, const std::string& csv) {
+    const fs::path dir(folder);
+    std::ofstream mj(dir / "manifest.json");
+    mj << manifest.dump(2) << "\n";
+    std::ofstream mc(dir / "manifest.csv");
+    mc << csv;
+    mj.flush();
+    mc.flush();
+    if (!mj || !mc) throw std::runtime_error((dir / "manifest.json").string() + ": cannot write (disk full?)");
+}
+
+void publishDataset(const std::string& partial, const std::string& out) {
+    if (fs::exists(out)) fs::remove_all(out);
+    fs::rename(partial, out);
+}
+
 DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
                             const DatasetWriters& writers, const JobContext& job) {
     const fs::path out = fs::absolute(folder);
     if (fs::exists(out) && !options.overwrite) throw std::runtime_error(out.string() + ": already exists; choose another folder or allow overwriting");
-    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
+    const fs::path partial = partialFolderFor(out.string());
     std::error_code ec;
-    fs::remove_all(partial, ec);
     const bool nifti = writers.writeNiftiImage && writers.writeNiftiMask;
     const GanConfig& cfg = synth.config();
     DatasetResult result;
@@ -100,17 +123,8 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         } catch (const std::exception&) {
         }
         manifest.set("samples", samples);
-        {
-            std::ofstream mj(partial / "manifest.json");
-            mj << manifest.dump(2) << "\n";
-            std::ofstream mc(partial / "manifest.csv");
-            mc << csv;
-            mj.flush();
-            mc.flush();
-            if (!mj || !mc) throw std::runtime_error((partial / "manifest.json").string() + ": cannot write (disk full?)");
-        }
-        if (fs::exists(out)) fs::remove_all(out);  // only with overwrite
-        fs::rename(partial, out);
+        writeManifests(partial.string(), manifest, csv);
+        publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;
     } catch (...) {
         fs::remove_all(partial, ec);

@@ -46,4 +46,10 @@ struct DatasetResult {
 DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
                             const DatasetWriters& writers, const JobContext& job = {});
 
+// The steps every dataset writer shares (the export here, the merge of batch parts in DatasetMerge):
+// the hidden sibling folder a dataset is built in, its two manifests, and the rename that publishes it.
+std::string partialFolderFor(const std::string& out);  // emptied if a crashed run left one
+void writeManifests(const std::string& folder, const Json& manifest, const std::string& csv);  // throws when the disk is full
+void publishDataset(const std::string& partial, const std::string& out);  // replaces `out` (callers check overwrite)
+
 }  // namespace ctsw::gan

@@ -1,11 +1,10 @@
 #include "gan/DatasetMerge.h"
+#include "gan/DatasetExport.h"
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -115,9 +114,8 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
         const PartCheck c = checkPart(p);
         if (!c.complete()) throw std::runtime_error(p.name + ": " + c.detail);
     }
-    const fs::path partial = out.parent_path() / ("." + out.filename().string() + ".partial" + std::to_string(::getpid()));
+    const fs::path partial = partialFolderFor(out.string());
     std::error_code ec;
-    fs::remove_all(partial, ec);
     MergeResult result;
     try {
         fs::create_directories(partial);
@@ -221,17 +219,8 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
         for (const auto& [k, v] : options.info.asObject()) manifest.set(k, v);
         manifest.set("parts", partList);
         manifest.set("samples", samples);
-        {
-            std::ofstream mj(partial / "manifest.json");
-            mj << manifest.dump(2) << "\n";
-            std::ofstream mc(partial / "manifest.csv");
-            mc << csv;
-            mj.flush();
-            mc.flush();
-            if (!mj || !mc) throw std::runtime_error((partial / "manifest.json").string() + ": cannot write (disk full?)");
-        }
-        if (fs::exists(out)) fs::remove_all(out);  // only with overwrite
-        fs::rename(partial, out);
+        writeManifests(partial.string(), manifest, csv);
+        publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;
     } catch (...) {
         fs::remove_all(partial, ec);

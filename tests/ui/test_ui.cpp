@@ -34,6 +34,16 @@ using namespace ctsw;
 class UiTest : public QObject {
     Q_OBJECT
 
+    // The bundled CT opened, saved as a document in `home`, with the automatic lung mask on every slice:
+    // what a training run from the workbench needs.
+    static bool openSampleReadyToTrain(MainWindow& w, const QTemporaryDir& home) {
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        if (!loaded.wait(30000) || !w.saveDocumentAs(home.filePath(QStringLiteral("doc")))) return false;
+        w.applyAutomaticLungMask(false);
+        return true;
+    }
+
     static std::shared_ptr<CtVolume> rampVolume() {
         Geometry g;
         g.size = {4, 3, 5};
@@ -355,11 +365,7 @@ private Q_SLOTS:
         qputenv("XDG_DATA_HOME", home.path().toUtf8());
         qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
         MainWindow w;
-        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
-        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
-        QVERIFY(loaded.wait(30000));
-        QVERIFY(w.saveDocumentAs(home.filePath(QStringLiteral("doc"))));
-        w.applyAutomaticLungMask(false);
+        QVERIFY(openSampleReadyToTrain(w, home));
         TrainingController* c = w.training();
         QSignalSpy progress(c, &TrainingController::progressChanged);
         QVERIFY(w.startTraining(QStringLiteral("fast")).isEmpty());
@@ -400,11 +406,7 @@ private Q_SLOTS:
         qputenv("XDG_DATA_HOME", home.path().toUtf8());
         qputenv("CTSW_COSINGAN", QByteArray(COSINGAN_EXE));
         auto w = std::make_unique<MainWindow>();
-        QSignalSpy loaded(w->loader(), &VolumeLoader::loaded);
-        w->openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
-        QVERIFY(loaded.wait(30000));
-        QVERIFY(w->saveDocumentAs(home.filePath(QStringLiteral("doc"))));
-        w->applyAutomaticLungMask(false);
+        QVERIFY(openSampleReadyToTrain(*w, home));
         QSignalSpy progress(w->training(), &TrainingController::progressChanged);
         QVERIFY(w->startTraining(QStringLiteral("fast")).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 180000);
