@@ -3,9 +3,7 @@
 #include <itkImage.h>
 #include <itkImageFileReader.h>
 #include <itkImageFileWriter.h>
-#include <itkJPEGImageIO.h>
 #include <itkNiftiImageIO.h>
-#include <itkPNGImageIO.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include "io/AtomicWrite.h"
 #include "io/IoError.h"
 #include "io/Npy.h"
+#include "io/RasterCodecs.h"
 
 namespace fs = std::filesystem;
 
@@ -31,9 +30,11 @@ bool endsWith(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Writes through a temporary name in the same folder, then renames: readers never see half a file.
-template <typename WriteFn>
-void writeAtomically(const std::string& path, const std::string& extension, WriteFn&& write) {
+// Writes through a temporary name in the same folder, checks what was written, then renames: readers
+// never see half a file. ITK does not report every failed write (a full disk can leave a short file
+// without an exception), so the temporary file is read back before it replaces the target.
+template <typename WriteFn, typename VerifyFn>
+void writeAtomically(const std::string& path, const std::string& extension, WriteFn&& write, VerifyFn&& verify) {
     fs::path target(path);
     fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::error_code ec;
@@ -41,18 +42,19 @@ void writeAtomically(const std::string& path, const std::string& extension, Writ
     fs::path tmp = temporaryNameFor(path, extension);
     try {
         write(tmp.string());
+        verify(tmp.string());
+        syncFileToDisk(tmp.string());
     } catch (const itk::ExceptionObject& e) {
         fs::remove(tmp, ec);
-        throw IoError(path, std::string("cannot write (disk full or no permission?): ") + e.GetDescription());
+        throw IoError(path, std::string("cannot write (disk full or no permission?): ") + e.GetDescription() + "; the previous file, if any, is unchanged");
+    } catch (const IoError& e) {
+        fs::remove(tmp, ec);
+        throw IoError(path, "cannot write: " + e.problem() + "; the previous file, if any, is unchanged");
     } catch (...) {
         fs::remove(tmp, ec);
         throw;
     }
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw IoError(path, "cannot replace the file: " + ec.message());
-    }
+    commitRename(tmp.string(), path);
 }
 
 std::string niftiExtension(const std::string& path) { return endsWith(lower(path), ".nii.gz") ? ".nii.gz" : ".nii"; }
@@ -90,6 +92,18 @@ void writeNiftiImage(const Geometry& g, const Pixel* data, const std::string& pa
         writer->SetInput(image);
         writer->SetUseCompression(endsWith(lower(path), ".gz"));
         writer->Update();
+    }, [&](const std::string& tmp) {
+        auto io = itk::NiftiImageIO::New();
+        auto reader = itk::ImageFileReader<itk::Image<Pixel, 3>>::New();
+        reader->SetImageIO(io);
+        reader->SetFileName(tmp);
+        try {
+            reader->Update();
+        } catch (const itk::ExceptionObject&) {
+            throw IoError(tmp, "the written file does not read back complete (the disk is full?)");
+        }
+        if (reader->GetOutput()->GetLargestPossibleRegion().GetNumberOfPixels() != static_cast<itk::SizeValueType>(g.voxelCount()))
+            throw IoError(tmp, "the written file does not read back complete (the disk is full?)");
     });
 }
 
@@ -148,26 +162,8 @@ std::vector<int> toIntegers(const std::vector<float>& values, const std::string&
     return out;
 }
 
-template <typename Pixel>
-void writePng2D(const Slice<Pixel>& s, const std::string& path) {
-    using Image = itk::Image<Pixel, 2>;
-    auto image = Image::New();
-    typename Image::RegionType region;
-    typename Image::SizeType size;
-    size[0] = static_cast<itk::SizeValueType>(s.width());
-    size[1] = static_cast<itk::SizeValueType>(s.height());
-    region.SetSize(size);
-    image->SetRegions(region);
-    image->Allocate();
-    std::copy(s.pixels().begin(), s.pixels().end(), image->GetBufferPointer());
-    writeAtomically(path, ".png", [&](const std::string& tmp) {
-        auto writer = itk::ImageFileWriter<Image>::New();
-        writer->SetImageIO(itk::PNGImageIO::New());
-        writer->SetFileName(tmp);
-        writer->SetInput(image);
-        writer->Update();
-    });
-}
+// The largest 2D image file read whole into memory (a 16384-square 16-bit PNG compresses far below this).
+constexpr std::size_t kMaxImageFileBytes = std::size_t(1) << 30;
 
 }  // namespace
 
@@ -235,34 +231,15 @@ RawImage2D readImage2D(const std::string& path) {
         out.description = "NPY " + a.dtype + (a.fortranOrder ? " Fortran order" : " C order");
         return out;
     }
-    itk::ImageIOBase::Pointer io;
-    if (kind == FileKind::Png) {
-        auto png = itk::PNGImageIO::New();
-        png->SetExpandRGBPalette(false);  // masks are palette PNGs: keep the indices
-        io = png;
-    } else if (kind == FileKind::Jpeg) {
-        io = itk::JPEGImageIO::New();
-    } else {
-        throw IoError(path, "not a 2D image file (.png, .jpg, .jpeg or .npy expected)");
-    }
-    if (!io->CanReadFile(path.c_str())) throw IoError(path, "not a valid " + std::string(kind == FileKind::Png ? "PNG" : "JPEG") + " file");
-    using Image2 = itk::Image<float, 2>;
-    auto reader = itk::ImageFileReader<Image2>::New();
-    reader->SetImageIO(io);
-    reader->SetFileName(path);
-    try {
-        reader->Update();
-    } catch (const itk::ExceptionObject& e) {
-        throw IoError(path, std::string("cannot decode image (truncated or corrupt?): ") + e.GetDescription());
-    }
-    auto* image = reader->GetOutput();
-    auto size = image->GetLargestPossibleRegion().GetSize();
-    out.values = Slice<float>(static_cast<int>(size[0]), static_cast<int>(size[1]));
-    std::copy(image->GetBufferPointer(), image->GetBufferPointer() + out.values.pixels().size(), out.values.pixels().begin());
-    out.bitsPerSample = static_cast<int>(io->GetComponentSize() * 8);
-    out.palette = kind == FileKind::Png && io->GetIsReadAsScalarPlusPalette();
+    if (kind != FileKind::Png && kind != FileKind::Jpeg) throw IoError(path, "not a 2D image file (.png, .jpg, .jpeg or .npy expected)");
+    const std::vector<unsigned char> bytes = readFileBytes(path, kMaxImageFileBytes);
+    DecodedRaster r = kind == FileKind::Png ? decodePng(bytes.data(), bytes.size(), path) : decodeJpeg(bytes.data(), bytes.size(), path);
+    out.values = Slice<float>(r.width, r.height);
+    out.values.pixels() = std::move(r.samples);
+    out.bitsPerSample = r.bitsPerSample;
+    out.palette = r.palette;
     out.description = std::string(kind == FileKind::Png ? "PNG" : "JPEG") + " " + std::to_string(out.bitsPerSample) + "-bit" +
-                      (io->GetNumberOfComponents() > 1 ? " colour (converted to grey)" : (out.palette ? " palette" : " grey"));
+                      (r.colour ? " colour (converted to grey)" : (out.palette ? " palette" : " grey"));
     return out;
 }
 
@@ -307,6 +284,13 @@ void writePngWindowed(const CtSlice& slice, const WindowLevel& window, const std
 
 void writePngLabels(const LabelSlice& labels, const std::string& path) { writePng8(labels, path); }
 
-void writePng8(const Slice<std::uint8_t>& pixels, const std::string& path) { writePng2D(pixels, path); }
+void writePng8(const Slice<std::uint8_t>& pixels, const std::string& path) {
+    std::error_code ec;
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec)) throw IoError(path, "folder " + dir.string() + " does not exist");
+    const std::vector<unsigned char> png = encodePngGray8(pixels.pixels().data(), pixels.width(), pixels.height(), path);
+    writeBytesAtomically(path, png.data(), png.size());
+}
 
 }  // namespace ctsw
