@@ -13,7 +13,7 @@ PACKAGES=(
   # rendering, medical formats, plotting
   libvtk9-dev libdcmtk-dev libinsighttoolkit5-dev libgdcm-tools
   # PNG and JPEG read and written directly (core/io/RasterCodecs.cpp)
-  libpng-dev libjpeg62-turbo-dev
+  libpng-dev libjpeg62-turbo-dev zlib1g-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   # GUI tests and screenshots; an independent NIfTI reader for tests
   xvfb xauth imagemagick python3-nibabel python3-numpy

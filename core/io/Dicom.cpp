@@ -84,6 +84,9 @@ bool hasDicomPreamble(const std::string& path) {
     return ok;
 }
 
+// Larger than any CT image (512 or 1024 square); a bigger header is corrupt.
+constexpr int kMaxDicomSide = 8192;
+
 // Reads the header of one file. Returns false with a reason for files that are not single-frame images.
 bool readHeader(const std::string& path, DicomSliceHeader& h, std::string& reason) {
     DcmFileFormat file;
@@ -136,6 +139,34 @@ bool readHeader(const std::string& path, DicomSliceHeader& h, std::string& reaso
     if (h.rows <= 0 || h.columns <= 0) {
         reason = "image without Rows/Columns";
         return false;
+    }
+    // Sizes and geometry from the header are checked before anything is allocated or sorted by them.
+    if (h.rows > kMaxDicomSide || h.columns > kMaxDicomSide) {
+        reason = "Rows/Columns " + std::to_string(h.rows) + "x" + std::to_string(h.columns) + " larger than any CT image (a corrupt header?)";
+        return false;
+    }
+    auto finite = [](const double* v, int n) {
+        for (int i = 0; i < n; ++i)
+            if (!std::isfinite(v[i])) return false;
+        return true;
+    };
+    if (!finite(h.position.data(), 3) || !finite(h.orientation.data(), 6) || !std::isfinite(h.spacingX) || !std::isfinite(h.spacingY) ||
+        !std::isfinite(h.sliceThickness) || !std::isfinite(h.gantryTilt)) {
+        reason = "position, orientation, spacing, thickness or tilt is not a finite number (a corrupt header)";
+        return false;
+    }
+    if (!x.isEncapsulated() && (h.bitsAllocated == 8 || h.bitsAllocated == 16)) {
+        DcmElement* pixels = nullptr;
+        if (ds->findAndGetElement(DCM_PixelData, pixels).good() && pixels) {
+            const std::uint64_t needed = static_cast<std::uint64_t>(h.rows) * static_cast<std::uint64_t>(h.columns) *
+                                         static_cast<std::uint64_t>(std::max(1, h.samplesPerPixel)) * static_cast<std::uint64_t>(h.bitsAllocated / 8);
+            const std::uint64_t held = pixels->getLength();
+            if (held < needed) {
+                reason = "truncated pixel data: Rows x Columns " + std::to_string(h.columns) + "x" + std::to_string(h.rows) + " need " + std::to_string(needed) +
+                         " bytes, the file holds " + std::to_string(held);
+                return false;
+            }
+        }
     }
     return true;
 }
@@ -371,6 +402,10 @@ void readSlicePixels(const DicomSliceHeader& h, int columns, int rows, float* ou
     const int bitsAllocated = getInt(ds, DCM_BitsAllocated, 16);
     const int bitsStored = getInt(ds, DCM_BitsStored, bitsAllocated);
     const int highBit = getInt(ds, DCM_HighBit, bitsStored - 1);
+    if (bitsAllocated != 8 && bitsAllocated != 16) throw IoError(h.path, "BitsAllocated " + std::to_string(bitsAllocated) + " is not supported (8 or 16)");
+    if (bitsStored < 1 || bitsStored > bitsAllocated || highBit < bitsStored - 1 || highBit >= bitsAllocated)
+        throw IoError(h.path, "inconsistent BitsStored " + std::to_string(bitsStored) + " / HighBit " + std::to_string(highBit) + " for BitsAllocated " +
+                                  std::to_string(bitsAllocated));
     const bool isSigned = getInt(ds, DCM_PixelRepresentation, 0) == 1;
     double slope = 1.0, intercept = 0.0;
     getDoubles(ds, DCM_RescaleSlope, &slope, 1);

@@ -5,8 +5,11 @@
 #include <itkImageFileWriter.h>
 #include <itkNiftiImageIO.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <unistd.h>
@@ -109,9 +112,61 @@ void writeNiftiImage(const Geometry& g, const Pixel* data, const std::string& pa
 
 using FloatImage3 = itk::Image<float, 3>;
 
+// The largest volume read (2^30 voxels, 4 GiB as float): a 1024 x 1024 x 1024 CT; bigger is a corrupt header.
+constexpr double kMaxNiftiVoxels = 1073741824.0;
+
+// Checks a NIfTI-1 header's numbers before ITK sees them: ITK 5.2 aborts the process (a vnl
+// assertion) on a non-finite orientation, and trusts dimensions. zlib reads plain and gzip files alike.
+void checkNiftiHeader(const std::string& path) {
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f) throw IoError(path, "cannot open");
+    unsigned char h[348];
+    const int n = gzread(f, h, sizeof h);
+    gzclose(f);
+    if (n < 4) throw IoError(path, "not a NIfTI file (no header)");
+    auto int32At = [&](int at, bool swap) {
+        unsigned char b[4];
+        std::memcpy(b, h + at, 4);
+        if (swap) { std::swap(b[0], b[3]); std::swap(b[1], b[2]); }
+        std::int32_t v;
+        std::memcpy(&v, b, 4);
+        return v;
+    };
+    const bool swap = int32At(0, false) != 348 && int32At(0, true) == 348;
+    const std::int32_t headerSize = int32At(0, swap);
+    if (headerSize == 540 || int32At(0, true) == 540) throw IoError(path, "NIfTI-2 (540-byte header) is not supported: save it as NIfTI-1");
+    if (headerSize != 348) throw IoError(path, "not a NIfTI-1 file (header size " + std::to_string(headerSize) + ", 348 expected)");
+    if (n < 348) throw IoError(path, "NIfTI header is truncated (" + std::to_string(n) + " of 348 bytes)");
+    auto int16At = [&](int at) {
+        unsigned char b[2] = {h[at], h[at + 1]};
+        if (swap) std::swap(b[0], b[1]);
+        std::int16_t v;
+        std::memcpy(&v, b, 2);
+        return v;
+    };
+    auto floatAt = [&](int at) {
+        const std::int32_t bits = int32At(at, swap);
+        float v;
+        std::memcpy(&v, &bits, 4);
+        return v;
+    };
+    const int rank = int16At(40);
+    if (rank < 1 || rank > 7) throw IoError(path, "NIfTI header has " + std::to_string(rank) + " dimensions (1 to 7 expected)");
+    for (int d = 1; d <= rank; ++d)
+        if (int16At(40 + 2 * d) < 1) throw IoError(path, "NIfTI header has size " + std::to_string(int16At(40 + 2 * d)) + " along dimension " + std::to_string(d));
+    const char* fields[] = {"pixdim", "vox_offset", "quatern_b/c/d", "qoffset", "srow"};
+    const int firsts[] = {76, 108, 256, 268, 280};
+    const int counts[] = {8, 1, 3, 3, 12};
+    for (int field = 0; field < 5; ++field)
+        for (int i = 0; i < counts[field]; ++i)
+            if (!std::isfinite(floatAt(firsts[field] + 4 * i)))
+                throw IoError(path, std::string("NIfTI header holds a non-finite ") + fields[field] + " (a corrupt header)");
+}
+
 FloatImage3::Pointer readNiftiItk(const std::string& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) throw IoError(path, "no such file");
+    checkNiftiHeader(path);
     auto io = itk::NiftiImageIO::New();
     if (!io->CanReadFile(path.c_str())) throw IoError(path, "not a readable NIfTI file");
     try {
@@ -127,6 +182,24 @@ FloatImage3::Pointer readNiftiItk(const std::string& path) {
                                     " volumes along dimension " + std::to_string(d + 1) + ": a single 3D volume is expected");
     if (io->GetNumberOfComponents() != 1)
         throw IoError(path, "NIfTI with " + std::to_string(io->GetNumberOfComponents()) + " components per voxel: a scalar volume is expected");
+    // Sizes from the header are checked against sane limits and the file's length before ITK allocates.
+    double voxels = 1;
+    for (unsigned d = 0; d < std::min(dims, 3u); ++d) {
+        if (io->GetDimensions(d) == 0) throw IoError(path, "NIfTI header has an empty dimension " + std::to_string(d + 1));
+        voxels *= static_cast<double>(io->GetDimensions(d));
+    }
+    if (voxels > kMaxNiftiVoxels)
+        throw IoError(path, "NIfTI header claims " + std::to_string(static_cast<long long>(voxels)) + " voxels: more than the " +
+                                std::to_string(static_cast<long long>(kMaxNiftiVoxels)) + " this product reads (a corrupt header?)");
+    const double dataBytes = voxels * static_cast<double>(io->GetComponentSize());
+    const double fileBytes = static_cast<double>(fs::file_size(path, ec));
+    const bool compressed = endsWith(lower(path), ".gz");
+    // Deflate cannot compress better than about 1032:1, so a .nii.gz smaller than that fraction is truncated.
+    const double needed = compressed ? dataBytes / 1032.0 : dataBytes + 348.0;
+    if (fileBytes < needed)
+        throw IoError(path, "NIfTI file is truncated: its header describes " + std::to_string(static_cast<long long>(dataBytes)) +
+                                " bytes of voxels, the file holds " + std::to_string(static_cast<long long>(fileBytes)) + " bytes" +
+                                (compressed ? " compressed" : ""));
     auto reader = itk::ImageFileReader<FloatImage3>::New();
     reader->SetImageIO(io);
     reader->SetFileName(path);

@@ -16,9 +16,11 @@ public:
     // Lines that were not a JSON object, with the parser's reason (cleared when taken).
     std::vector<std::string> takeErrors();
     bool hasPartialLine() const { return !buffer_.empty(); }
+    static constexpr std::size_t kMaxLineBytes = 1 << 20;
 
 private:
     std::string buffer_;
+    bool discarding_ = false;
     std::vector<std::string> errors_;
 };
 

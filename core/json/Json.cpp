@@ -97,7 +97,10 @@ private:
             if (!digits()) fail("malformed number");
         }
         std::string num(s_.substr(start, pos_ - start));
-        return Json(std::strtod(num.c_str(), nullptr));
+        const double value = std::strtod(num.c_str(), nullptr);
+        // JSON's grammar allows numbers a double cannot hold; they would come back as infinity.
+        if (!std::isfinite(value)) fail("number out of range");
+        return Json(value);
     }
     unsigned hex4() {
         if (pos_ + 4 > s_.size()) fail("truncated \\u escape");

@@ -87,3 +87,21 @@ TEST(JsonLineStream, CompleteLinesPartialLinesAndMalformedOnes) {
     EXPECT_NE(errors[0].find("not json at all"), std::string::npos);
     EXPECT_TRUE(s.takeErrors().empty());
 }
+
+TEST(JsonLineStream, ALineWithoutEndIsDroppedAtItsLimitAndTheStreamGoesOn) {
+    ctsw::JsonLineStream s;
+    const std::string chunk(64 * 1024, 'x');
+    std::size_t sent = 0;
+    while (sent <= ctsw::JsonLineStream::kMaxLineBytes) {
+        EXPECT_TRUE(s.feed(chunk).empty());
+        sent += chunk.size();
+    }
+    EXPECT_FALSE(s.hasPartialLine());  // memory is given back, not grown with the line
+    auto errors = s.takeErrors();
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find("without a newline"), std::string::npos);
+    // The rest of the runaway line, then a good event: the event arrives.
+    auto events = s.feed("xxxx\n{\"type\": \"progress\"}\n");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].at("type").asString(), "progress");
+}

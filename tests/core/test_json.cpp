@@ -334,3 +334,11 @@ TEST(JsonFile, ReadJsonFileNamesTheFile) {
         EXPECT_NE(std::string(e.what()).find("absent.json: cannot open"), std::string::npos) << e.what();
     }
 }
+
+TEST(JsonParse, NumbersBeyondADoubleAreRefusedNotMadeInfinite) {
+    // Found by fuzzing: 2.2e9757 parsed to infinity, which no JSON writer can write back.
+    EXPECT_THROW(Json::parse("2200000000200000015e9757"), JsonError);
+    EXPECT_THROW(Json::parse("[-1e400]"), JsonError);
+    EXPECT_EQ(Json::parse("1e308").asNumber(), 1e308);
+    EXPECT_EQ(Json::parse("1e-400").asNumber(), 0.0);  // underflow to zero is a value, not an error
+}
