@@ -9,6 +9,7 @@
 
 #include "gan/Augment.h"
 #include "gan/Cascade.h"
+#include "gan/Checkpoint.h"
 #include "gan/Engine.h"
 #include "gan/Losses.h"
 #include "io/Npy.h"
@@ -120,7 +121,7 @@ void Trainer::prepareFolder() {
     Json existing;
     const bool hasConfig = fs::exists(path("config.json"));
     if (options_.resume) {
-        if (!hasConfig) failInput(path("config.json") + ": missing; nothing to resume in " + dir_);
+        if (!hasConfig) failInput(path("config.json") + ": missing; nothing to resume in " + dir_ + " (training stopped before its first save: start it again without --resume)");
         existing = store::readModelJson(dir_);
         GanConfig stored = GanConfig::fromPreset("paper");
         stored.applyJson(existing.at("config"));
@@ -305,16 +306,7 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::augmentedBatch(int scale, int s
 }
 
 void Trainer::checkpoint(int scale, int stage, int iteration, torch::nn::Module& g, torch::nn::Module& d, torch::optim::Adam& og, torch::optim::Adam& od) {
-    fs::create_directories(path("checkpoint"));
-    store::saveModule(g, path("checkpoint/g.pt"));
-    store::saveModule(d, path("checkpoint/d.pt"));
-    store::saveOptimizer(og, path("checkpoint/opt_g.pt"));
-    store::saveOptimizer(od, path("checkpoint/opt_d.pt"));
-    Json state = Json::object();
-    state.set("scale", scale);
-    state.set("stage", stage);
-    state.set("iteration", iteration);
-    store::writeTextAtomically(path("checkpoint/state.json"), state.dump(2) + "\n");
+    CheckpointFolder(path("checkpoint")).save(scale, stage, iteration, CheckpointModules{g, d, og, od});
     Json e = Json::object();
     e.set("type", "checkpoint");
     e.set("scale", scale);
@@ -357,16 +349,13 @@ bool Trainer::trainStage(int s, int stage) {
     torch::optim::Adam optD(d->parameters(), torch::optim::AdamOptions(baseLr).betas({c.beta1, c.beta2}));
 
     int start = 0;
-    if (fs::exists(path("checkpoint/state.json"))) {
-        Json st = readJsonFile(path("checkpoint/state.json"));
-        if (st.at("scale").asInt() == s && st.at("stage").asInt() == stage) {
-            store::loadModule(*g, path("checkpoint/g.pt"));
-            store::loadModule(*d, path("checkpoint/d.pt"));
-            store::loadOptimizer(optG, path("checkpoint/opt_g.pt"));
-            store::loadOptimizer(optD, path("checkpoint/opt_d.pt"));
-            start = st.at("iteration").asInt();
-        }
-    }
+    const std::optional<int> resumedAt = CheckpointFolder(path("checkpoint")).load(s, stage, CheckpointModules{*g, *d, optG, optD}, [&](const std::string& message) {
+        Json e = Json::object();
+        e.set("type", "notice");
+        e.set("message", message);
+        emit(e);
+    });
+    if (resumedAt) start = *resumedAt;
     iterationsDone_ += start;
     costDone_ += start * costOf(s);
     costAtStart_ = costDone_;
@@ -482,6 +471,7 @@ bool Trainer::trainStage(int s, int stage) {
     lastD_ = d;
     saveWeights(*g, store::scaleFile(s, stage));
     saveWeights(*d, store::discriminatorFile(s, stage));
+    faultPoint("stage-saved");
     const bool hasStage2 = c.stage2Iterations > 0;
     if (stage == 1 && hasStage2) {
         progress_.set("next_scale", s);

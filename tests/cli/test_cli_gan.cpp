@@ -1,7 +1,9 @@
 // `cosingan train`, `synthesize` and `lung-mask` run as processes on real data (smoke preset, 1 thread).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -115,7 +117,8 @@ TEST_F(CliGanData, SigtermStopsWithACheckpointAndResumeFinishes) {
     ASSERT_FALSE(ev.empty());
     EXPECT_EQ(ev.back().at("type").asString(), "stopped");
     EXPECT_TRUE(fs::exists(model + "/checkpoint/state.json"));
-    EXPECT_TRUE(fs::exists(model + "/checkpoint/g.pt"));
+    const Json state = readJsonFile(model + "/checkpoint/state.json");
+    EXPECT_TRUE(fs::exists(model + "/checkpoint/" + state.at("folder").asString() + "/g.pt"));
 
     r = run("train --resume --threads 1 --events jsonl --out " + shellQuote(model));
     ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -124,6 +127,101 @@ TEST_F(CliGanData, SigtermStopsWithACheckpointAndResumeFinishes) {
     EXPECT_EQ(resumed.back().at("type").asString(), "finished");
     r = run("synthesize --model " + shellQuote(model) + " --mask " + mask_ + " --mapping lung-left-right --count 1 --out " + shellQuote(work_.file("ds")));
     EXPECT_EQ(r.exitCode, 0) << r.err;
+}
+
+namespace {
+
+// Every weight file of a model folder (finished stages, discriminators, the feature U-Net), by name.
+std::map<std::string, std::string> weightFiles(const std::string& model) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : fs::directory_iterator(model))
+        if (e.path().extension() == ".pt") out[e.path().filename().string()] = ctsw::test::readFile(e.path().string());
+    return out;
+}
+
+bool killedBySignal(const CommandResult& r) { return r.exitCode == -1 || r.exitCode == 128 + SIGKILL; }
+
+}  // namespace
+
+TEST_F(CliGanData, SigkillAtAnyPointThenResumeGivesTheUninterruptedModel) {
+    const std::string reference = work_.file("reference");
+    const auto started = std::chrono::steady_clock::now();
+    CommandResult r = run(trainArgs(reference));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto expected = weightFiles(reference);
+    ASSERT_GE(expected.size(), 8u);
+
+    // Three kills at named points (inside a checkpoint write, between a checkpoint's files and its
+    // commit, between a finished stage's weights and the model's config) and two at moments of the run.
+    struct Kill {
+        std::string faultPoint;
+        double atFraction;
+    };
+    const std::vector<Kill> kills = {{"checkpoint-files:2", 0}, {"checkpoint-commit:4", 0}, {"stage-saved:3", 0}, {"", 0.1}, {"", 0.3}};
+    for (std::size_t k = 0; k < kills.size(); ++k) {
+        const std::string model = work_.file("killed" + std::to_string(k));
+        if (!kills[k].faultPoint.empty()) {
+            r = ctsw::test::runCommand("env CTSW_FAULT_KILL_AT=" + kills[k].faultPoint + " " + shellQuote(COSINGAN_EXE) + " " + trainArgs(model), scratch_);
+        } else {
+            // Once the GAN has started (a kill before the first save leaves nothing to resume, which
+            // the resume command says), at a fraction of the reference run's time.
+            char delay[32];
+            std::snprintf(delay, sizeof delay, "%.2f", kills[k].atFraction * seconds);
+            const std::string eventsPath = work_.file("events" + std::to_string(k) + ".jsonl");
+            r = ctsw::test::runCommand("sh -c " + shellQuote(shellQuote(COSINGAN_EXE) + " " + trainArgs(model) + " --events jsonl > " + shellQuote(eventsPath) +
+                                                                 " & pid=$!; for i in $(seq 600); do grep -q '\"phase\":\"gan\"' " + shellQuote(eventsPath) +
+                                                                 " 2>/dev/null && break; sleep 0.05; done; sleep " + delay + "; kill -KILL $pid; wait $pid; exit $?"),
+                                       scratch_);
+        }
+        ASSERT_TRUE(killedBySignal(r)) << "kill " << k << " did not happen (exit " << r.exitCode << "): " << r.err;
+        r = run("train --resume --threads 1 --out " + shellQuote(model));
+        ASSERT_EQ(r.exitCode, 0) << "resume after kill " << k << ": " << r.err;
+        const auto got = weightFiles(model);
+        ASSERT_EQ(got.size(), expected.size()) << "kill " << k;
+        for (const auto& [name, bytes] : expected) EXPECT_TRUE(got.at(name) == bytes) << name << " differs after kill " << k << " and resume";
+        EXPECT_FALSE(fs::exists(model + "/checkpoint")) << "a finished model keeps no checkpoint";
+    }
+}
+
+TEST_F(CliGanData, ADamagedCheckpointIsNamedAndTheEarlierOneIsUsed) {
+    // A checkpoint every 2 iterations: the kill inside the 4th leaves the 3rd (state.json) and the 2nd
+    // (previous.json) of scale 0, stage 1.
+    const std::string config = work_.file("often.json");
+    std::ofstream(config) << "{\"checkpoint_every\": 2}";
+    auto args = [&](const std::string& out) { return trainArgs(out) + " --config " + shellQuote(config); };
+    const std::string model = work_.file("model");
+    CommandResult r = ctsw::test::runCommand("env CTSW_FAULT_KILL_AT=checkpoint-files:4 " + shellQuote(COSINGAN_EXE) + " " + args(model), scratch_);
+    ASSERT_TRUE(killedBySignal(r)) << r.err;
+    const Json state = readJsonFile(model + "/checkpoint/state.json");
+    ASSERT_TRUE(fs::exists(model + "/checkpoint/previous.json"));
+    // Truncate the newest checkpoint's discriminator: resume names it and continues from the one before.
+    const std::string damaged = model + "/checkpoint/" + state.at("folder").asString() + "/d.pt";
+    fs::resize_file(damaged, fs::file_size(damaged) / 2);
+    r = run("train --resume --threads 1 --events jsonl --out " + shellQuote(model));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    bool named = false;
+    for (const Json& e : events(r.out))
+        if (e.stringOr("type", "") == "notice" && e.stringOr("message", "").find(damaged) != std::string::npos) named = true;
+    EXPECT_TRUE(named) << r.out;
+    const std::string reference = work_.file("reference");
+    ASSERT_EQ(run(args(reference)).exitCode, 0);
+    EXPECT_TRUE(weightFiles(model) == weightFiles(reference)) << "resuming from the earlier checkpoint must give the same model";
+
+    // Both checkpoints damaged: a clear refusal naming the file and what to do, nothing overwritten.
+    const std::string second = work_.file("second");
+    r = ctsw::test::runCommand("env CTSW_FAULT_KILL_AT=checkpoint-files:4 " + shellQuote(COSINGAN_EXE) + " " + args(second), scratch_);
+    ASSERT_TRUE(killedBySignal(r));
+    for (const char* name : {"state.json", "previous.json"}) {
+        const Json st = readJsonFile(second + "/checkpoint/" + name);
+        const std::string g = second + "/checkpoint/" + st.at("folder").asString() + "/g.pt";
+        std::ofstream(g, std::ios::binary | std::ios::trunc) << "garbage";
+    }
+    r = run("train --resume --threads 1 --out " + shellQuote(second));
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_NE(r.err.find("g.pt"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("delete"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(second + "/checkpoint/state.json"));
 }
 
 TEST_F(CliGanData, BadInputIsRefusedNamingTheFile) {
