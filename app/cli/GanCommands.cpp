@@ -139,7 +139,8 @@ int runTrain(const std::vector<std::string>& argv) {
         throw IoError(out, e.what());
     } catch (const std::runtime_error& e) {
         // Model-folder problems (truncated weights, foreign config) are bad input, named by the message.
-        const std::string what = e.what();
+        std::string what = e.what();
+        if (what.find("the disk is full") != std::string::npos) what += "; free disk space, then `cosingan train --resume --out " + out + "` continues";
         if (what.find(out) != std::string::npos) {
             if (jsonl) {
                 Json f = Json::object();

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 #include "gan/Augment.h"
@@ -67,24 +68,20 @@ std::string scaleFile(int scale, int stage) { return "scale" + std::to_string(sc
 std::string discriminatorFile(int scale, int stage) { return "scale" + std::to_string(scale) + "_stage" + std::to_string(stage) + "_d.pt"; }
 
 namespace {
-// Writes an archive under a temporary name and renames it over `path` (what: for the message).
+// Serializes an archive in memory, then writes it atomically (temporary name, fsync, rename). LibTorch's
+// file writer must not see the disk: on a full disk its destructor throws and the process aborts.
 template <typename Saveable>
 void saveArchive(Saveable& object, const std::string& path, const char* what) {
-    const std::string tmp = ctsw::temporaryNameFor(path);
-    std::error_code ec;
+    std::ostringstream bytes;
     try {
         torch::serialize::OutputArchive ar;
         object.save(ar);
-        ar.save_to(tmp);
+        ar.save_to(bytes);
     } catch (const std::exception& e) {
-        fs::remove(tmp, ec);
-        throw std::runtime_error(path + ": cannot write " + what + " (disk full?): " + e.what());
+        throw std::runtime_error(path + ": cannot serialize " + what + ": " + e.what());
     }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw std::runtime_error(path + ": cannot write (" + ec.message() + ")");
-    }
+    const std::string data = bytes.str();
+    ctsw::writeBytesAtomically(path, data.data(), data.size());
 }
 }  // namespace
 

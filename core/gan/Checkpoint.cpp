@@ -94,14 +94,23 @@ void CheckpointFolder::save(int scale, int stage, int iteration, const Checkpoin
     fs::create_directories(partial);
 
     Json weights = Json::object();
-    for (int i = 0; i < 4; ++i) {
-        const std::string path = (partial / kFiles[i]).string();
-        saveFile(modules, i, path);
-        Json e = Json::object();
-        e.set("bytes", static_cast<double>(fs::file_size(path)));
-        e.set("fnv1a64", hex64(store::fileHash(path)));
-        weights.set(kFiles[i], e);
-        if (i == 0) faultPoint("checkpoint-files");
+    try {
+        for (int i = 0; i < 4; ++i) {
+            const std::string path = (partial / kFiles[i]).string();
+            saveFile(modules, i, path);
+            Json e = Json::object();
+            e.set("bytes", static_cast<double>(fs::file_size(path)));
+            e.set("fnv1a64", hex64(store::fileHash(path)));
+            weights.set(kFiles[i], e);
+            if (i == 0) faultPoint("checkpoint-files");
+        }
+    } catch (const std::exception& e) {
+        fs::remove_all(partial, ec);
+        const std::string kept = current && current->isObject() ? "the checkpoint at scale " + std::to_string(current->at("scale").asInt()) + " stage " +
+                                                                      std::to_string(current->at("stage").asInt()) + " iteration " +
+                                                                      std::to_string(current->at("iteration").asInt()) + " is kept"
+                                                                : "no earlier checkpoint of this stage exists";
+        throw std::runtime_error(std::string(e.what()) + "; " + kept);
     }
     fs::remove_all(dir / name, ec);
     fs::rename(partial, dir / name, ec);

@@ -32,8 +32,18 @@ void writeManifests(const std::string& folder, const Json& manifest, const std::
 }
 
 void publishDataset(const std::string& partial, const std::string& out) {
-    if (fs::exists(out)) fs::remove_all(out);
-    fs::rename(partial, out);
+    // A dataset being replaced is moved aside first and removed only once the new one has its name:
+    // at every instant one complete dataset is under `out` or beside it.
+    std::error_code ec;
+    const fs::path old = fs::path(out).parent_path() / ("." + fs::path(out).filename().string() + ".replaced" + std::to_string(::getpid()));
+    const bool replacing = fs::exists(out);
+    if (replacing) fs::rename(out, old);
+    fs::rename(partial, out, ec);
+    if (ec) {
+        if (replacing) fs::rename(old, out);
+        throw std::runtime_error(out + ": cannot publish the dataset: " + ec.message());
+    }
+    if (replacing) fs::remove_all(old, ec);
 }
 
 DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
