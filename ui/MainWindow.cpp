@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QDir>
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QSlider>
@@ -45,6 +46,7 @@
 #include "image/Labels.h"
 #include "image/WindowLevel.h"
 #include "io/Document.h"
+#include "io/DocumentLock.h"
 #include "io/ImageFiles.h"
 #include "mask/LungMask.h"
 #include "SliceViewModel.h"
@@ -338,6 +340,7 @@ void MainWindow::buildActions() {
 void MainWindow::updateTitle() {
     QString name = documentDir_.isEmpty() ? QFileInfo(currentPath_).fileName() : QFileInfo(documentDir_).fileName();
     if (name.isEmpty()) name = tr("untitled");
+    if (!documentInUseBy_.isEmpty()) name += tr(" (in use in another window: read-only)");
     setWindowTitle(tr("%1%2 - CT Synthesis Workbench").arg(name, mask_->modified() ? QStringLiteral(" *") : QString()));
 }
 
@@ -372,6 +375,12 @@ bool MainWindow::saveDocument() {
     if (!mask_->hasMask()) return false;
     if (documentDir_.isEmpty()) {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the document"));
+        if (dir.isEmpty()) return false;
+        return saveDocumentAs(dir);
+    }
+    if (!documentInUseBy_.isEmpty()) {
+        // Shown without its lock: never saved over; the user picks another folder.
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for a copy of the document (the original is in use)"));
         if (dir.isEmpty()) return false;
         return saveDocumentAs(dir);
     }
@@ -465,8 +474,40 @@ QString MainWindow::exportDataset(const QString& folder, int count, bool allSlic
     return gallery_->exportDataset(masks, folder, count, overwrite);
 }
 
+bool MainWindow::claimDocumentFolder(const QString& dir, bool tellUser) {
+    const std::string folder = QDir(dir).absolutePath().toStdString();
+    if (documentLock_ && documentLock_->folder() == folder) return true;
+    std::string holder;
+    std::unique_ptr<DocumentLock> lock = DocumentLock::acquire(folder, &holder);
+    if (!lock) {
+        documentInUseBy_ = QString::fromStdString(holder);
+        if (tellUser) {
+            // Not modal-blocking: the document is still shown, and the user decides what to do.
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Document in use"),
+                                        tr("%1 is open in another workbench window (%2). It is shown here, but this window will not save "
+                                           "over it: Save asks for another folder.")
+                                            .arg(dir, documentInUseBy_),
+                                        QMessageBox::Ok, this);
+            box->setObjectName(QStringLiteral("documentInUse"));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        return false;
+    }
+    documentLock_ = std::move(lock);
+    documentInUseBy_.clear();
+    return true;
+}
+
 bool MainWindow::saveDocumentAs(const QString& dir) {
     if (!mask_->hasMask() || !current_) return false;
+    if (!claimDocumentFolder(dir, false)) {
+        QMessageBox::warning(this, tr("Cannot save"),
+                             tr("%1 is open in another workbench window (%2); nothing was written. Choose another folder with "
+                                "Save document as.")
+                                 .arg(dir, documentInUseBy_));
+        return false;
+    }
     DocumentInfo info;
     info.extra.set("runs", runs_);
     info.extra.set("kept_samples", keptSamples_);
@@ -660,6 +701,8 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     const QString document = pendingDocument_;
     pendingDocument_.clear();
     documentDir_.clear();
+    documentLock_.reset();
+    documentInUseBy_.clear();
     runs_ = Json::array();
     keptSamples_ = Json::array();
     try {
@@ -667,6 +710,7 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
             labels = std::make_shared<LabelVolume>(readDocumentMasks(document.toStdString(), &volume->volume.geometry()));
             const DocumentInfo info = readDocumentInfo(document.toStdString());
             documentDir_ = document;
+            claimDocumentFolder(document, true);
             if (const Json* runs = info.extra.find("runs")) runs_ = *runs;
             if (const Json* kept = info.extra.find("kept_samples")) keptSamples_ = *kept;
             addRecentDocument(document);
@@ -688,7 +732,10 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
                 if (!labels->geometry().sameGrid(volume->volume.geometry())) throw std::runtime_error(recovery->maskPath + ": grid differs from the image");
                 model_->setTrainingSlice(recovery->info.trainingSlice);
                 const std::string doc = recovery->info.extra.stringOr("document", "");
-                if (!doc.empty()) documentDir_ = QString::fromStdString(doc);
+                if (!doc.empty()) {
+                    documentDir_ = QString::fromStdString(doc);
+                    claimDocumentFolder(documentDir_, true);
+                }
             } catch (const std::exception& e) {
                 labels.reset();
                 QMessageBox::warning(this, tr("Cannot recover"), QString::fromStdString(e.what()));

@@ -22,6 +22,7 @@ class PreviewGallery;
 class MaskToolPanel;
 class SliceView;
 class SliceViewModel;
+class DocumentLock;
 class VolumeLoader;
 struct LoadedVolume;
 struct SourceListing;
@@ -60,6 +61,8 @@ public:
     // reason when it cannot start (the Start button shows it), empty when training started.
     QString startTraining(const QString& preset);
     QString documentDir() const { return documentDir_; }
+    // A document another window or workbench holds: shown, never saved over (Save asks for a new folder).
+    QString documentInUseBy() const { return documentInUseBy_; }
     // Writes the recovery copy of unsaved masks now (the timer does it every minute).
     void autosaveNow();
     // Automatic lung mask for the current slice or all slices (keeps painted infection).
@@ -82,6 +85,9 @@ private:
     void rebuildRecentMenu();
     void importMask();
     void exportMask();
+    // Takes the document lock on `dir` for this window (releasing the one it held). On refusal it says
+    // who holds the document (a message box when `tellUser`) and returns false.
+    bool claimDocumentFolder(const QString& dir, bool tellUser);
 
     SliceViewModel* model_;
     SliceView* view_;
@@ -104,6 +110,8 @@ private:
     Json runs_ = Json::array();  // training runs of this document
     Json keptSamples_ = Json::array();  // preview samples the user kept
     QString documentDir_;
+    std::unique_ptr<DocumentLock> documentLock_;
+    QString documentInUseBy_;  // who holds the document this window shows without its lock
     QString pendingDocument_;
     QString pendingModel_;
     class QTimer* autosave_ = nullptr;

@@ -4,7 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -77,6 +80,18 @@ void writeBytesAtomically(const std::string& path, const void* data, std::size_t
 }
 
 void writeTextAtomically(const std::string& path, const std::string& text) { writeBytesAtomically(path, text.data(), text.size()); }
+
+void removeStaleTemporaries(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto at = name.rfind(".tmp");
+        if (name.empty() || name[0] != '.' || at == std::string::npos || at + 4 >= name.size()) continue;
+        const long pid = std::strtol(name.c_str() + at + 4, nullptr, 10);
+        if (pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+    }
+}
 
 void syncFileToDisk(const std::string& path) {
     FileDescriptor f;

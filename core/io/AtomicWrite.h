@@ -18,6 +18,9 @@ std::string temporaryNameFor(const std::string& path, const std::string& extensi
 void syncFileToDisk(const std::string& path);
 // Renames `from` over `to` and flushes the folder entry; IoError naming `to` on failure.
 void commitRename(const std::string& from, const std::string& to);
+// Removes temporary files in `dir` (see temporaryNameFor) left by processes that no longer run (a
+// crash or a kill in the middle of a write); files of live processes are theirs and stay.
+void removeStaleTemporaries(const std::string& dir);
 // A sentence for an errno value from a failed write: "the disk is full" for ENOSPC and EDQUOT.
 std::string writeFailureReason(int errorNumber);
 

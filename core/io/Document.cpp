@@ -72,6 +72,7 @@ void saveDocument(const std::string& dir, const DocumentInfo& info, const LabelV
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (!fs::is_directory(dir)) throw IoError(dir, "cannot create the document folder");
+    removeStaleTemporaries(dir);
     writeNiftiLabels(masks, (fs::path(dir) / "masks.nii.gz").string());
     writeTextAtomically((fs::path(dir) / "document.json").string(), infoToJson(info).dump(2) + "\n");
 }
@@ -104,6 +105,7 @@ std::string recoveryFolder() {
 void writeRecovery(const DocumentInfo& info, const LabelVolume& masks) {
     const fs::path dir = recoveryFolder();
     fs::create_directories(dir);
+    removeStaleTemporaries(dir.string());
     const std::string key = keyFor(info.sourcePath, info.seriesId);
     writeNiftiLabels(masks, (dir / (key + ".nii.gz")).string());
     Json j = infoToJson(info);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -184,4 +185,64 @@ TEST(Faults, DocumentSaveOnAFullDiskKeepsThePreviousDocument) {
     for (const auto& e : fs::directory_iterator(doc)) files.push_back(e.path().filename().string());
     std::sort(files.begin(), files.end());
     EXPECT_EQ(files, (std::vector<std::string>{"document.json", "masks.nii.gz"})) << "no temporary file is left";
+}
+
+namespace {
+
+// Two different mask volumes, so that a reader can tell which save it got.
+LabelVolume maskVersion(int version) {
+    Geometry g;
+    g.size = {128, 128, 6};
+    LabelVolume m(g);
+    for (std::size_t i = 0; i < m.voxels().size(); ++i) m.voxels()[i] = static_cast<std::uint8_t>(((i / 97) + static_cast<std::size_t>(version)) % 3);
+    return m;
+}
+
+}  // namespace
+
+// Run only as the child of the next test: saves the document and the recovery copy, alternating two
+// versions, until it is killed.
+TEST(Faults, ChildSavesUntilKilled) {
+    const char* dir = std::getenv("CTSW_TEST_SAVE_LOOP");
+    if (!dir) GTEST_SKIP() << "runs only as a child process of KilledDuringSavesTheDocumentAndTheRecoveryCopyStayReadable";
+    const LabelVolume versions[2] = {maskVersion(0), maskVersion(1)};
+    DocumentInfo info;
+    info.sourcePath = "/data/ct-series";
+    info.seriesId = "1.2.3";
+    std::printf("saving\n");
+    std::fflush(stdout);
+    for (long n = 0;; ++n) {
+        info.trainingSlice = static_cast<int>(n % 2);
+        saveDocument(std::string(dir) + "/doc", info, versions[n % 2]);
+        writeRecovery(info, versions[n % 2]);
+    }
+}
+
+TEST(Faults, KilledDuringSavesTheDocumentAndTheRecoveryCopyStayReadable) {
+    TempDir dir;
+    const std::string self = fs::read_symlink("/proc/self/exe").string();
+    const LabelVolume versions[2] = {maskVersion(0), maskVersion(1)};
+    setenv("XDG_DATA_HOME", dir.path().c_str(), 1);
+    // Kill times spread over a save (one document save and one recovery save take a few ms here).
+    for (int delayMs : {3, 11, 26, 47, 80}) {
+        const std::string script = "env CTSW_TEST_SAVE_LOOP=" + shellQuote(dir.path().string()) + " XDG_DATA_HOME=" + shellQuote(dir.path().string()) + " " +
+                                   shellQuote(self) + " --gtest_filter=Faults.ChildSavesUntilKilled > " + shellQuote(dir.file("child.out")) +
+                                   " & pid=$!; while ! grep -q saving " + shellQuote(dir.file("child.out")) + " 2>/dev/null; do sleep 0.01; done; sleep " +
+                                   std::to_string(0.05 + delayMs / 1000.0) + "; kill -KILL $pid; wait $pid; exit 0";
+        ASSERT_EQ(std::system(("sh -c " + shellQuote(script)).c_str()), 0);
+        const std::string doc = dir.file("doc");
+        if (!fs::exists(doc + "/document.json")) continue;  // killed before the first complete save
+        const DocumentInfo info = readDocumentInfo(doc);
+        const LabelVolume masks = readDocumentMasks(doc);
+        EXPECT_TRUE(masks.voxels() == versions[0].voxels() || masks.voxels() == versions[1].voxels()) << "kill after " << delayMs << " ms";
+        EXPECT_TRUE(info.trainingSlice == 0 || info.trainingSlice == 1);
+        const auto recovery = findRecovery("/data/ct-series", "1.2.3");
+        ASSERT_TRUE(recovery.has_value()) << "kill after " << delayMs << " ms";
+        const LabelVolume recovered = readNiftiLabels(recovery->maskPath, LabelMapping::named("identity"));
+        EXPECT_TRUE(recovered.voxels() == versions[0].voxels() || recovered.voxels() == versions[1].voxels()) << "kill after " << delayMs << " ms";
+    }
+    // A save after the kills removes what the killed process left half-written.
+    saveDocument(dir.file("doc"), DocumentInfo{}, versions[0]);
+    for (const auto& e : fs::directory_iterator(dir.file("doc")))
+        EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
 }

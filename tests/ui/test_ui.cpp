@@ -1,5 +1,9 @@
 // View-model and main-window tests. Run offscreen (QT_QPA_PLATFORM=offscreen): no display needed.
 #include <QSignalSpy>
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
@@ -54,6 +58,21 @@ class UiTest : public QObject {
                 for (int x = 0; x < 4; ++x) v->at(x, y, z) = -1350.0f + 250.0f * x + 1000.0f * z;
         return v;
     }
+
+    // Closes every modal dialog that appears while alive, keeping its text (a test cannot click).
+    struct ModalRecorder {
+        QStringList texts;
+        QTimer timer;
+        ModalRecorder() {
+            QObject::connect(&timer, &QTimer::timeout, [this] {
+                if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                    texts << box->text();
+                    box->done(QMessageBox::Ok);
+                }
+            });
+            timer.start(50);
+        }
+    };
 
 private Q_SLOTS:
     void viewModelWindowsTheCurrentSlice() {
@@ -204,6 +223,87 @@ private Q_SLOTS:
         QVERIFY(again.maskModel()->labels()->voxels() == saved);
         QCOMPARE(again.sliceModel()->trainingSlice(), again.sliceModel()->slice());
         QCOMPARE(again.documentDir(), docDir);
+    }
+
+    void corruptImageFilesGiveAnErrorAndTheWorkbenchStaysUp() {
+        // Damaged copies of real files, as a half-finished copy or a bad download leaves them.
+        QTemporaryDir dir;
+        const QString data = QStringLiteral(CTSW_DATA_DIR);
+        if (!QFileInfo::exists(data + QStringLiteral("/medseg-covid"))) QSKIP("real data folder not found");
+        struct Damage {
+            QString source, name;
+        };
+        QStringList paths;
+        for (const Damage& d : {Damage{data + QStringLiteral("/medseg-covid/train/Imgs/0.jpg"), QStringLiteral("half.jpg")},
+                                Damage{data + QStringLiteral("/medseg-covid/train/GT_multiclass/0.png"), QStringLiteral("half.png")}}) {
+            QFile in(d.source);
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            const QByteArray bytes = in.readAll();
+            QFile out(dir.filePath(d.name));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(bytes.left(bytes.size() / 2));
+            paths << out.fileName();
+        }
+        MainWindow w;
+        w.show();
+        ModalRecorder modals;
+        for (const QString& path : paths) {
+            QSignalSpy failed(w.loader(), &VolumeLoader::failed);
+            w.openPath(path);
+            QVERIFY(failed.wait(30000));
+            QTRY_COMPARE_WITH_TIMEOUT(modals.texts.size(), paths.indexOf(path) + 1, 10000);
+            QVERIFY2(modals.texts.last().contains(QFileInfo(path).fileName()), qPrintable(modals.texts.last()));
+            QVERIFY2(modals.texts.last().contains(QStringLiteral("truncated")), qPrintable(modals.texts.last()));
+        }
+        // Still up: the real sample opens in the same window.
+        QSignalSpy loaded(w.loader(), &VolumeLoader::loaded);
+        w.openPath(QStringLiteral(CTSW_SOURCE_SAMPLE_DIR));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.maskModel()->hasMask());
+    }
+
+    void aSecondWindowOnADocumentIsToldItIsInUseAndNeverSavesOverIt() {
+        QTemporaryDir home;
+        const QString doc = home.filePath(QStringLiteral("doc"));
+        QByteArray savedByFirst;
+        {
+            MainWindow first;
+            QVERIFY(openSampleReadyToTrain(first, home));
+            QVERIFY(first.saveDocumentAs(doc));
+            QFile f(doc + QStringLiteral("/document.json"));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            savedByFirst = f.readAll();
+
+            MainWindow second;
+            second.show();
+            QSignalSpy loaded(second.loader(), &VolumeLoader::loaded);
+            second.openDocument(doc);
+            QVERIFY(loaded.wait(30000));
+            QVERIFY2(second.documentInUseBy().contains(QString::number(QCoreApplication::applicationPid())), qPrintable(second.documentInUseBy()));
+            auto* told = second.findChild<QMessageBox*>(QStringLiteral("documentInUse"));
+            QVERIFY(told);
+            QVERIFY2(told->text().contains(doc), qPrintable(told->text()));
+            QVERIFY(second.windowTitle().contains(QStringLiteral("read-only")));
+            told->done(QMessageBox::Ok);
+            // Saving into the document is refused, with the reason; the first window's file is untouched.
+            second.sliceModel()->setTrainingSlice(3);
+            ModalRecorder modals;
+            QVERIFY(!second.saveDocumentAs(doc));
+            QVERIFY(!modals.texts.isEmpty());
+            QVERIFY2(modals.texts.last().contains(QStringLiteral("nothing was written")), qPrintable(modals.texts.last()));
+            QFile again(doc + QStringLiteral("/document.json"));
+            QVERIFY(again.open(QIODevice::ReadOnly));
+            QCOMPARE(again.readAll(), savedByFirst);
+            // A copy elsewhere is allowed.
+            QVERIFY(second.saveDocumentAs(home.filePath(QStringLiteral("copy"))));
+        }
+        // Once both windows are closed, the document opens normally.
+        MainWindow third;
+        QSignalSpy loaded(third.loader(), &VolumeLoader::loaded);
+        third.openDocument(doc);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(third.documentInUseBy().isEmpty());
+        QVERIFY(third.findChild<QMessageBox*>(QStringLiteral("documentInUse")) == nullptr);
     }
 
     void crashRecoveryAfterKill() {
