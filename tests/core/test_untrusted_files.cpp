@@ -9,6 +9,7 @@
 #include <functional>
 #include <random>
 
+#include "../support/MixedDicomFolder.h"
 #include "../support/TestSupport.h"
 #include "image/Labels.h"
 #include "io/Dicom.h"
@@ -278,4 +279,27 @@ TEST(FuzzRegressions, EveryInputTheFuzzersFoundIsRefusedByName) {
         }
     }
     EXPECT_GE(replayed, 3);
+}
+
+TEST_F(CorruptedFilesData, AFolderOfThousandsOfFilesListsEverySeriesAndSaysWhyEachBadFileIsSkipped) {
+    TempDir dir;
+    const ctsw::test::MixedDicomFolder made = ctsw::test::makeMixedDicomFolder(data_, dir.path().string(), 1000, 600);
+    ASSERT_GE(made.files(), 5000);
+    const DicomScan scan = scanDicom({dir.path().string()});
+    EXPECT_EQ(static_cast<int>(scan.series.size()), made.series);
+    for (const DicomSeries& s : scan.series) {
+        EXPECT_EQ(static_cast<int>(s.slices.size()), made.slicesPerSeries) << s.id;
+        EXPECT_TRUE(s.notLoadable.empty()) << s.id << ": " << s.notLoadable;
+    }
+    ASSERT_EQ(static_cast<int>(scan.skipped.size()), made.junk + made.truncated);
+    int notDicom = 0, truncated = 0;
+    for (const SkippedFile& f : scan.skipped) {
+        EXPECT_FALSE(f.reason.empty()) << f.path;
+        notDicom += f.reason == "not a DICOM file";
+        truncated += f.reason.find("truncated") != std::string::npos;
+    }
+    EXPECT_EQ(truncated, made.truncated);
+    EXPECT_EQ(notDicom, made.junk);
+    // One series of the thousand reads as a volume.
+    EXPECT_EQ(readDicomSeries(scan.series[500]).depth(), made.slicesPerSeries);
 }
