@@ -15,6 +15,8 @@ PACKAGES=(
   # PNG and JPEG read and written directly (core/io/RasterCodecs.cpp)
   libpng-dev libjpeg62-turbo-dev zlib1g-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
+  # the fuzzing build of the readers (clang with libFuzzer and the sanitizers)
+  clang libclang-rt-14-dev
   # GUI tests and screenshots; an independent NIfTI reader for tests
   xvfb xauth imagemagick python3-nibabel python3-numpy
   # Python PyTorch: the benchmark's C++/Python comparison, and the test that reads a TorchScript
