@@ -122,6 +122,10 @@ NpyArray readNpy(const std::string& path) {
 
 Slice<float> npyAsSlice(const NpyArray& a, const std::string& path) {
     if (a.shape.size() != 2) throw IoError(path, "NPY array has " + std::to_string(a.shape.size()) + " dimensions: a 2D slice is expected");
+    constexpr std::size_t kMaxSide = 16384;  // as for PNG and JPEG slices
+    if (a.shape[0] == 0 || a.shape[1] == 0 || a.shape[0] > kMaxSide || a.shape[1] > kMaxSide)
+        throw IoError(path, "NPY slice of " + std::to_string(a.shape[0]) + " x " + std::to_string(a.shape[1]) + " values: 1 to " + std::to_string(kMaxSide) +
+                                " per side expected");
     const int width = static_cast<int>(a.fortranOrder ? a.shape[0] : a.shape[1]);
     const int height = static_cast<int>(a.fortranOrder ? a.shape[1] : a.shape[0]);
     Slice<float> s(width, height);

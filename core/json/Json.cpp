@@ -331,6 +331,12 @@ bool Json::operator==(const Json& o) const {
 Json readJsonFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw JsonError(path + ": cannot open");
+    // Configs, documents, manifests and plans are kilobytes to a few megabytes; a bigger file is not one.
+    constexpr std::streamoff kMaxJsonBytes = std::streamoff(256) << 20;
+    in.seekg(0, std::ios::end);
+    const std::streamoff length = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (length > kMaxJsonBytes) throw JsonError(path + ": " + std::to_string(length) + " bytes is too large for a JSON file of this product (256 MiB at most)");
     std::ostringstream ss;
     ss << in.rdbuf();
     try {

@@ -284,6 +284,13 @@ private Q_SLOTS:
             QVERIFY(told);
             QVERIFY2(told->text().contains(doc), qPrintable(told->text()));
             QVERIFY(second.windowTitle().contains(QStringLiteral("read-only")));
+            // CTSW_TEST_SCREENSHOT_DIR=DIR keeps pictures of the refusal for the documentation.
+            const QString shots = qEnvironmentVariable("CTSW_TEST_SCREENSHOT_DIR");
+            if (!shots.isEmpty()) {
+                second.resize(1200, 800);
+                second.grab().save(shots + QStringLiteral("/document-in-use-window.png"));
+                told->grab().save(shots + QStringLiteral("/document-in-use-message.png"));
+            }
             told->done(QMessageBox::Ok);
             // Saving into the document is refused, with the reason; the first window's file is untouched.
             second.sliceModel()->setTrainingSlice(3);
