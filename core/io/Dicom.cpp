@@ -449,6 +449,11 @@ CtVolume readDicomSeries(const DicomSeries& series, const JobContext& job) {
     initDcmtkOnce();
     if (!series.notLoadable.empty()) throw IoError(series.slices.empty() ? series.id : series.slices.front().path, series.notLoadable);
     if (series.slices.empty()) throw IoError(series.id, "series has no slices");
+    // 2^30 voxels (4 GiB as float), as for NIfTI: a 1024-square series of 1024 slices.
+    const double voxels = static_cast<double>(series.rows) * series.columns * static_cast<double>(series.slices.size());
+    if (voxels > 1073741824.0)
+        throw IoError(series.slices.front().path, "series of " + std::to_string(series.columns) + "x" + std::to_string(series.rows) + "x" +
+                                                      std::to_string(series.slices.size()) + " voxels is larger than this product reads (2^30 voxels)");
     CtVolume volume(series.geometry);
     const std::size_t sliceVoxels = static_cast<std::size_t>(series.rows) * series.columns;
     std::mutex errorMutex;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -354,4 +355,35 @@ TEST_F(CliData, MedSegMaskWithGgoConsolidation) {
     EXPECT_GT(c.perLabel[2], 0u);
     EXPECT_EQ(c.perLabel[1], 0u);
     EXPECT_TRUE(contains(ok.out, "infection " + std::to_string(c.perLabel[2]))) << ok.out;
+}
+
+TEST_F(CliData, DamagedPngAndJpegExitOneWithAMessageNamingTheFile) {
+    // Half-copied, header-damaged and body-damaged copies of real files, through info, convert and a
+    // mask option, as a user hands them over.
+    struct Damaged {
+        std::string source, name;
+        std::function<void(std::string&)> damage;
+    };
+    const std::vector<Damaged> files = {
+        {"medseg-covid/train/Imgs/0.jpg", "half.jpg", [](std::string& b) { b.resize(b.size() / 2); }},
+        {"medseg-covid/train/Imgs/1.jpg", "header.jpg", [](std::string& b) { for (std::size_t i = 20; i < 120; ++i) b[i] = static_cast<char>(i * 37); }},
+        {"medseg-covid/train/GT_multiclass/0.png", "half.png", [](std::string& b) { b.resize(b.size() / 2); }},
+        {"medseg-covid/train/GT_multiclass/1.png", "crc.png", [](std::string& b) { b[40] = static_cast<char>(b[40] ^ 0x55); }},
+    };
+    for (const Damaged& f : files) {
+        std::string bytes = ctsw::test::readFile(raw(f.source));
+        ASSERT_GT(bytes.size(), 200u) << f.source;
+        f.damage(bytes);
+        const std::string file = out(f.name);
+        ctsw::test::writeFile(file, bytes);
+        for (const std::string& command : {"info " + shellQuote(file), "convert " + shellQuote(file) + " " + shellQuote(out("x.nii.gz")),
+                                           "lung-mask --image " + path("medseg-covid/train/Imgs/0.jpg") + " --infection " + shellQuote(file) +
+                                               " --mapping ggo-consolidation --out " + shellQuote(out("lung.png"))}) {
+            if (f.name.find(".jpg") != std::string::npos && command.rfind("lung-mask", 0) == 0) continue;  // masks are PNG
+            const CommandResult r = run(command);
+            EXPECT_EQ(r.exitCode, 1) << command << "\n" << r.err;
+            EXPECT_TRUE(contains(r.err, f.name)) << command << "\n" << r.err;
+        }
+    }
+    EXPECT_FALSE(fs::exists(out("x.nii.gz")));
 }
