@@ -117,12 +117,16 @@ constexpr double kMaxNiftiVoxels = 1073741824.0;
 
 // Checks a NIfTI-1 header's numbers before ITK sees them: ITK 5.2 aborts the process (a vnl
 // assertion) on a non-finite orientation, and trusts dimensions. zlib reads plain and gzip files alike.
-void checkNiftiHeader(const std::string& path) {
+double checkNiftiHeader(const std::string& path) {
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f) throw IoError(path, "cannot open");
     unsigned char h[348];
     const int n = gzread(f, h, sizeof h);
+    int zerr = Z_OK;
+    std::string zmessage = n < 0 ? gzerror(f, &zerr) : "";
     gzclose(f);
+    if (zmessage.rfind(path + ": ", 0) == 0) zmessage.erase(0, path.size() + 2);
+    if (n < 0) throw IoError(path, "damaged compressed data (" + zmessage + ")");
     if (n < 4) throw IoError(path, "not a NIfTI file (no header)");
     auto int32At = [&](int at, bool swap) {
         unsigned char b[4];
@@ -161,12 +165,37 @@ void checkNiftiHeader(const std::string& path) {
         for (int i = 0; i < counts[field]; ++i)
             if (!std::isfinite(floatAt(firsts[field] + 4 * i)))
                 throw IoError(path, std::string("NIfTI header holds a non-finite ") + fields[field] + " (a corrupt header)");
+    return std::max(352.0, static_cast<double>(floatAt(108)));  // vox_offset
+}
+
+// The length of a NIfTI file's content (decompressed for .nii.gz), read to its end or to `enough`
+// bytes. zlib checks the stream as it goes: damaged compressed data is an IoError. ITK 5.2 reads a
+// truncated .nii.gz without a word and fills the missing voxels with whatever it had.
+double niftiContentBytes(const std::string& path, double enough) {
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (!f) throw IoError(path, "cannot open");
+    std::vector<char> buffer(1 << 20);
+    double total = 0;
+    for (;;) {
+        const int n = gzread(f, buffer.data(), static_cast<unsigned>(buffer.size()));
+        if (n < 0) {
+            int code = Z_OK;
+            std::string message = gzerror(f, &code);
+            gzclose(f);
+            if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
+            throw IoError(path, "damaged compressed data (" + message + ")");
+        }
+        total += n;
+        if (n == 0 || total > enough) break;
+    }
+    gzclose(f);
+    return total;
 }
 
 FloatImage3::Pointer readNiftiItk(const std::string& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) throw IoError(path, "no such file");
-    checkNiftiHeader(path);
+    const double voxOffset = checkNiftiHeader(path);
     auto io = itk::NiftiImageIO::New();
     if (!io->CanReadFile(path.c_str())) throw IoError(path, "not a readable NIfTI file");
     try {
@@ -200,6 +229,11 @@ FloatImage3::Pointer readNiftiItk(const std::string& path) {
         throw IoError(path, "NIfTI file is truncated: its header describes " + std::to_string(static_cast<long long>(dataBytes)) +
                                 " bytes of voxels, the file holds " + std::to_string(static_cast<long long>(fileBytes)) + " bytes" +
                                 (compressed ? " compressed" : ""));
+    // The whole content must be there (a little more is read so that zlib also checks the stream's end).
+    const double content = niftiContentBytes(path, voxOffset + dataBytes + (16 << 20));
+    if (content < voxOffset + dataBytes)
+        throw IoError(path, "NIfTI file is truncated: " + std::to_string(static_cast<long long>(voxOffset + dataBytes)) + " bytes expected" +
+                                (compressed ? " after decompression" : "") + ", it holds " + std::to_string(static_cast<long long>(content)));
     auto reader = itk::ImageFileReader<FloatImage3>::New();
     reader->SetImageIO(io);
     reader->SetFileName(path);

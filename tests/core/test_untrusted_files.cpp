@@ -117,6 +117,17 @@ TEST_F(CorruptedFilesData, HalfCopiedFilesSayTheyAreTruncated) {
     const std::string p = outcomeOf([&] { readImage2D(dir.file("half.png")); }, "half.png");
     EXPECT_NE(p.find("half.png"), std::string::npos) << p;
     EXPECT_NE(p.find("truncated"), std::string::npos) << p;
+    // A half-copied .nii.gz: ITK 5.2 alone reads it without a word, with the missing voxels made up.
+    const DicomScan scan = scanDicom({path("dicom/pydicom-testfiles/CT5N_series")});
+    writeNifti(readDicomSeries(scan.series.at(0)), dir.file("whole.nii.gz"));
+    const std::string gz = bytesOf(dir.file("whole.nii.gz"));
+    for (double fraction : {0.3, 0.8, 0.99}) {
+        ctsw::test::writeFile(dir.file("cut.nii.gz"), gz.substr(0, static_cast<std::size_t>(fraction * gz.size())));
+        const std::string n = outcomeOf([&] { readNifti(dir.file("cut.nii.gz")); }, "cut.nii.gz");
+        EXPECT_NE(n.find("cut.nii.gz"), std::string::npos) << n;
+        EXPECT_TRUE(n.find("truncated") != std::string::npos || n.find("damaged") != std::string::npos) << fraction << ": " << n;
+    }
+    EXPECT_EQ(readNifti(dir.file("whole.nii.gz")).depth(), 5);
     // The complete files still read, with their sizes.
     EXPECT_GT(readImage2D(path("medseg-covid/train/Imgs/0.jpg")).values.width(), 100);
 }
