@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "eval/EvalNets.h"
+#include "eval/ImageQuality.h"
 #include "eval/Metrics.h"
 
 using namespace ctsw::eval;
@@ -313,4 +314,98 @@ TEST(EvalNets, UnknownArchitectureThrowsNamingIt) {
     }
     EXPECT_THROW(makeSegNet("unet", 0.0), std::invalid_argument);
     EXPECT_THROW(makeClassifier("resnet18", -1.0), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------- image quality
+
+namespace {
+
+ctsw::Slice<float> texture(int w, int h, unsigned seed) {
+    ctsw::Slice<float> s(w, h);
+    std::uint32_t state = seed;
+    for (float& v : s.pixels()) {
+        state = state * 1664525u + 1013904223u;
+        v = 0.2f + 0.6f * static_cast<float>(state >> 8) / 16777216.0f;
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST(ImageQuality, IdenticalImagesGiveOneAndInfinity) {
+    const auto a = texture(40, 32, 1);
+    const auto s = ctsw::eval::ssim(a, a, 1.0);
+    EXPECT_NEAR(s.whole, 1.0, 1e-12);
+    EXPECT_TRUE(std::isnan(s.inside));
+    EXPECT_TRUE(std::isinf(ctsw::eval::psnr(a, a, 1.0)));
+    ctsw::LabelSlice labels(40, 32, 1);
+    const auto mae = ctsw::eval::meanAbsoluteErrorByLabel(a, a, labels);
+    EXPECT_EQ(mae[1], 0.0);
+    EXPECT_TRUE(std::isnan(mae[0]) && std::isnan(mae[2]));  // no pixel of those labels
+}
+
+TEST(ImageQuality, ConstantImagesFollowTheLuminanceTermAndAShiftGivesItsPsnr) {
+    // Two flat images: no variance, so SSIM is the luminance term (2ab + C1) / (a^2 + b^2 + C1).
+    const ctsw::Slice<float> a(24, 24, 0.2f), b(24, 24, 0.6f);
+    const double c1 = 0.01 * 0.01;
+    EXPECT_NEAR(ctsw::eval::ssim(a, b, 1.0).whole, (2 * 0.2 * 0.6 + c1) / (0.2 * 0.2 + 0.6 * 0.6 + c1), 1e-6);
+    // A texture shifted by 0.1: MSE 0.01, so PSNR 20 dB at range 1; every label's error is 0.1.
+    const auto t = texture(32, 32, 7);
+    auto shifted = t;
+    for (float& v : shifted.pixels()) v += 0.1f;
+    EXPECT_NEAR(ctsw::eval::psnr(t, shifted, 1.0), 20.0, 1e-4);
+    ctsw::LabelSlice labels(32, 32);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 32; ++x) labels.at(x, y) = static_cast<std::uint8_t>(x * 3 / 32);
+    for (double e : ctsw::eval::meanAbsoluteErrorByLabel(t, shifted, labels)) EXPECT_NEAR(e, 0.1, 1e-6);
+    const double shiftedSsim = ctsw::eval::ssim(t, shifted, 1.0).whole;
+    EXPECT_LT(shiftedSsim, 1.0);
+    EXPECT_GT(shiftedSsim, 0.8);  // structure kept, brightness off
+    // An unrelated texture of the same statistics is far from both.
+    EXPECT_LT(ctsw::eval::ssim(t, texture(32, 32, 99), 1.0).whole, 0.2);
+    EXPECT_THROW(ctsw::eval::ssim(t, texture(31, 32, 1), 1.0), std::invalid_argument);
+}
+
+TEST(ImageQuality, SsimInsideARegionIgnoresWhatIsOutsideIt) {
+    // Identical on the left, unrelated on the right: the left region (away from the seam by more than
+    // the window's radius) scores 1, the whole image less.
+    auto a = texture(64, 32, 3);
+    auto b = a;
+    const auto other = texture(64, 32, 4);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 32; x < 64; ++x) b.at(x, y) = other.at(x, y);
+    ctsw::LabelSlice left(64, 32);
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 26; ++x) left.at(x, y) = 1;
+    const auto s = ctsw::eval::ssim(a, b, 1.0, &left);
+    EXPECT_NEAR(s.inside, 1.0, 1e-9);
+    EXPECT_EQ(s.insidePixels, (26 - 5) * (32 - 10));
+    EXPECT_LT(s.whole, 0.7);
+}
+
+TEST(ImageQuality, SpreadAcrossSamplesAndTheEditStatisticOnAHandMadeCase) {
+    // Two samples 0 and 1 everywhere: the per-pixel standard deviation is 0.5.
+    const std::vector<ctsw::Slice<float>> samples = {ctsw::Slice<float>(8, 8, 0.0f), ctsw::Slice<float>(8, 8, 1.0f)};
+    ctsw::LabelSlice all(8, 8, 1);
+    EXPECT_NEAR(ctsw::eval::meanStdInside(samples, all), 0.5, 1e-12);
+    EXPECT_TRUE(std::isnan(ctsw::eval::meanStdInside({samples[0]}, all)));
+    // A lesion added on pixels (2..3, 2..3): 0.7 there in the edited image, 0.3 in the unedited one;
+    // the real slice's infection (label 2 on its first row) is 0.75.
+    ctsw::Slice<float> edited(8, 8, 0.3f), unedited(8, 8, 0.3f), real(8, 8, 0.2f);
+    ctsw::LabelSlice added(8, 8), realLabels(8, 8, 1);
+    for (int y = 2; y < 4; ++y)
+        for (int x = 2; x < 4; ++x) {
+            added.at(x, y) = 1;
+            edited.at(x, y) = 0.7f;
+        }
+    for (int x = 0; x < 8; ++x) {
+        realLabels.at(x, 0) = 2;
+        real.at(x, 0) = 0.75f;
+    }
+    const auto e = ctsw::eval::editStatistic(edited, unedited, added, real, realLabels);
+    EXPECT_NEAR(e.addedAsInfection, 0.7, 1e-6);
+    EXPECT_NEAR(e.sameAsLung, 0.3, 1e-6);
+    EXPECT_NEAR(e.realInfection, 0.75, 1e-6);
+    EXPECT_EQ(e.addedPixels, 4);
+    EXPECT_EQ(e.realInfectionPixels, 8);
 }

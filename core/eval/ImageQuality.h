@@ -1,0 +1,47 @@
+#pragma once
+// Image-quality measures for synthesized slices against a real one (plain C++, no LibTorch): SSIM as
+// Wang et al. 2004 define it (Gaussian window of 11 taps, sigma 1.5, K1 0.01, K2 0.03), PSNR, the mean
+// absolute error per label, the spread of samples across seeds, and what an added lesion looks like.
+// Images are compared on one intensity scale whose full range is `range` (e.g. 1 for [0, 1]).
+#include <array>
+#include <vector>
+
+#include "image/Volume.h"
+
+namespace ctsw::eval {
+
+struct Ssim {
+    double whole = 0;       // the SSIM map's mean over pixels at least 5 from the border
+    double inside = 0;      // its mean over those of them inside `region` (NaN when none or no region)
+    long insidePixels = 0;
+};
+// a and b must have the same size (std::invalid_argument otherwise); `region` (nonzero = inside), when
+// given, too. Borders are reflected for filtering; the 5-pixel rim is left out of the means, as
+// scikit-image's structural_similarity does, so that the numbers compare with it.
+Ssim ssim(const Slice<float>& a, const Slice<float>& b, double range, const LabelSlice* region = nullptr);
+
+// 10 log10(range^2 / MSE); +infinity for identical images.
+double psnr(const Slice<float>& a, const Slice<float>& b, double range);
+
+// Mean |a - b| over the pixels of each label 0, 1, 2 (background, lung, infection); NaN for a label
+// with no pixel.
+std::array<double, 3> meanAbsoluteErrorByLabel(const Slice<float>& a, const Slice<float>& b, const LabelSlice& labels);
+
+// Mean of `image` over the pixels where `region` is nonzero (NaN when none).
+double meanInside(const Slice<float>& image, const LabelSlice& region);
+// The per-pixel standard deviation across `samples` (population), averaged over the pixels where
+// `region` is nonzero: how much the samples of one mask differ where it matters. NaN for fewer than 2.
+double meanStdInside(const std::vector<Slice<float>>& samples, const LabelSlice& region);
+
+// What a lesion painted into healthy lung becomes: the mean inside the `added` pixels of the image
+// synthesized from the edited mask, the mean of the same pixels synthesized from the unedited mask
+// (where they are lung), and the mean inside the training slice's real infection. An added lesion
+// must look like the real one, not like lung.
+struct EditStatistic {
+    double addedAsInfection = 0, sameAsLung = 0, realInfection = 0;
+    long addedPixels = 0, realInfectionPixels = 0;
+};
+EditStatistic editStatistic(const Slice<float>& fromEdited, const Slice<float>& fromUnedited, const LabelSlice& added, const Slice<float>& real,
+                            const LabelSlice& realLabels);
+
+}  // namespace ctsw::eval
