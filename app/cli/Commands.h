@@ -17,5 +17,6 @@ int runDevice(const std::vector<std::string>& args);
 int runSegTrain(const std::vector<std::string>& args);
 int runSegEval(const std::vector<std::string>& args);
 int runExperiment(const std::vector<std::string>& args);
+int runQuality(const std::vector<std::string>& args);  // QualityCommand.cpp
 
 }  // namespace ctsw::cli

@@ -181,31 +181,7 @@ int runSynthesize(const std::vector<std::string>& argv) {
         return kBadInput;
     }
 
-    std::vector<std::string> maskFiles;
-    if (args.has("mask")) {
-        maskFiles.push_back(args.value("mask"));
-    } else if (args.has("mask-list")) {
-        // One mask path a line (relative to the list's folder); blank lines and # comments are skipped.
-        const fs::path list = args.value("mask-list");
-        std::ifstream in(list);
-        if (!in) throw IoError(list.string(), "cannot read the list of masks");
-        std::string line;
-        while (std::getline(in, line)) {
-            while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-            const auto first = line.find_first_not_of(" \t");
-            if (first == std::string::npos || line[first] == '#') continue;
-            const fs::path p = line.substr(first);
-            maskFiles.push_back((p.is_relative() ? list.parent_path() / p : p).string());
-        }
-        if (maskFiles.empty()) throw IoError(list.string(), "lists no masks");
-    } else {
-        const std::string dir = args.value("masks");
-        if (!fs::is_directory(dir)) throw IoError(dir, "no such folder");
-        for (const auto& e : fs::directory_iterator(dir))
-            if (e.is_regular_file() && isMaskFile(e.path().string())) maskFiles.push_back(e.path().string());
-        std::sort(maskFiles.begin(), maskFiles.end());
-        if (maskFiles.empty()) throw IoError(dir, "holds no mask files (.png, .npy, .nii, .nii.gz)");
-    }
+    const std::vector<std::string> maskFiles = collectMaskFiles(args.value("mask"), args.value("masks"), args.value("mask-list"));
 
     gan::SynthesisOptions so;
     so.count = count;

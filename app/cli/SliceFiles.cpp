@@ -1,5 +1,7 @@
 #include "SliceFiles.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -132,5 +134,32 @@ void writeNiftiMask(const LabelSlice& labels, double spacing, const std::string&
     writeNiftiLabels(sliceAsVolume(s), path);
 }
 #endif
+
+std::vector<std::string> collectMaskFiles(const std::string& mask, const std::string& masksDir, const std::string& maskList) {
+    std::vector<std::string> maskFiles;
+    if (!mask.empty()) {
+        maskFiles.push_back(mask);
+    } else if (!maskList.empty()) {
+        const fs::path list = maskList;
+        std::ifstream in(list);
+        if (!in) throw IoError(list.string(), "cannot read the list of masks");
+        std::string line;
+        while (std::getline(in, line)) {
+            while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+            const auto first = line.find_first_not_of(" \t");
+            if (first == std::string::npos || line[first] == '#') continue;
+            const fs::path p = line.substr(first);
+            maskFiles.push_back((p.is_relative() ? list.parent_path() / p : p).string());
+        }
+        if (maskFiles.empty()) throw IoError(list.string(), "lists no masks");
+    } else {
+        if (!fs::is_directory(masksDir)) throw IoError(masksDir, "no such folder");
+        for (const auto& e : fs::directory_iterator(masksDir))
+            if (e.is_regular_file() && isMaskFile(e.path().string())) maskFiles.push_back(e.path().string());
+        std::sort(maskFiles.begin(), maskFiles.end());
+        if (maskFiles.empty()) throw IoError(masksDir, "holds no mask files (.png, .npy, .nii, .nii.gz)");
+    }
+    return maskFiles;
+}
 
 }  // namespace ctsw::cli

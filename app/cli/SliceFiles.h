@@ -3,6 +3,7 @@
 // format of core/io (DICOM with --slice, NIfTI, PNG, JPEG, NPY) and writes PNG and NIfTI; the
 // engine-only build (no ITK/DCMTK) reads NPY and writes PGM and NPY.
 #include <string>
+#include <vector>
 
 #include "image/Labels.h"
 #include "image/Volume.h"
@@ -28,5 +29,9 @@ void writeImage8(const Slice<std::uint8_t>& pixels, const std::string& path);
 void writeNiftiSlice(const Slice<float>& hu, double spacing, const std::string& path);
 void writeNiftiMask(const LabelSlice& labels, double spacing, const std::string& path);
 bool isMaskFile(const std::string& path);  // by extension, for --masks DIR
+// The mask files of exactly one of --mask FILE, --masks DIR (its mask files, sorted) or --mask-list FILE
+// (one path a line, relative to the list's folder; blank lines and # comments skipped). IoError naming
+// the folder or list when it holds none.
+std::vector<std::string> collectMaskFiles(const std::string& mask, const std::string& masksDir, const std::string& maskList);
 
 }  // namespace ctsw::cli

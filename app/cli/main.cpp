@@ -57,6 +57,13 @@ const char* kUsageFull =
     "      tested on real slices, and the image-quality score. Writes report.md, results.csv,\n"
     "      config.json, plots/ and models/; a stopped run continues where it stopped. --budget fast\n"
     "      fits in 2 hours on 2 CPU cores at 256 px; smoke runs the whole pipeline in minutes.\n"
+    "  cosingan quality --model MODEL [--judge SEG_MODEL] [--masks DIR | --mask-list FILE | --mask MASK]\n"
+    "                   [--mapping M] [--count N] [--seed S] [--out DIR] [--json]\n"
+    "      How good a model is: its training slice synthesized from its own mask against the real one\n"
+    "      (SSIM whole and inside the body, PSNR, mean absolute error per label in HU or grey levels),\n"
+    "      a lesion painted into healthy lung against the real infection, the spread across seeds, and\n"
+    "      with --judge a segmentation model's DSC on samples of the given masks with a flag per sample.\n"
+    "      --out writes quality.json and quality-grid.png.\n"
     ;
 #else
 const char* kUsageFull =
@@ -131,6 +138,7 @@ int main(int argc, char** argv) {
         if (command == "seg-train") return ctsw::cli::runSegTrain(rest);
         if (command == "seg-eval") return ctsw::cli::runSegEval(rest);
         if (command == "experiment") return ctsw::cli::runExperiment(rest);
+        if (command == "quality") return ctsw::cli::runQuality(rest);
 #endif
         if (command == "batch") return ctsw::cli::runBatch(rest);
         if (command == "train") return ctsw::cli::runTrain(rest);

@@ -260,3 +260,55 @@ TEST_F(CliGanData, AutomaticLungMaskAgreesWithTheRadiologists) {
     const double dice = 2.0 * both / static_cast<double>(a + b);
     EXPECT_GT(dice, 0.9) << "derived " << a << " px, radiologists " << b << " px";
 }
+
+TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
+    const std::string model = work_.file("model");
+    ASSERT_EQ(run(trainArgs(model)).exitCode, 0);
+    const std::string judge = work_.file("judge");
+    CommandResult r = run("seg-train --train " + shellQuote(data_ + "/medseg-covid/train") + " --out " + shellQuote(judge) + " --size 64 --epochs 1 --threads 1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string masks = work_.file("masks");
+    fs::create_directories(masks);
+    for (const char* z : {"98", "122"})
+        fs::copy_file(data_ + "/covid19-ct-seg-slices/coronacases_001_masks_slice_" + z + ".npy", masks + "/slice" + z + ".npy");
+    const std::string out = work_.file("quality");
+    r = run("quality --model " + shellQuote(model) + " --judge " + shellQuote(judge) + " --masks " + shellQuote(masks) +
+            " --mapping lung-left-right --orient flip-y --count 3 --threads 1 --json --out " + shellQuote(out));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json q = Json::parse(r.out);
+    EXPECT_EQ(q.at("unit").asString(), "HU");  // a CT source
+    const Json& self = q.at("self");
+    EXPECT_GE(self.at("ssim").asNumber(), -1.0);
+    EXPECT_LE(self.at("ssim").asNumber(), 1.0);
+    EXPECT_TRUE(self.at("ssim_body").isNumber());
+    EXPECT_TRUE(self.at("psnr").isNumber());
+    EXPECT_TRUE(self.at("mae").at("lung").isNumber());
+    EXPECT_TRUE(self.at("mae").at("background").isNumber());
+    EXPECT_EQ(self.at("mae").at("unit").asString(), "HU");
+    const Json& edit = q.at("edit");
+    EXPECT_GT(edit.at("added_pixels").asNumber(), 0);
+    EXPECT_TRUE(edit.at("added_infection_mean").isNumber());
+    EXPECT_TRUE(edit.at("same_pixels_as_lung_mean").isNumber());
+    EXPECT_GE(q.at("diversity").at("lung_std_mean").asNumber(), 0.0);
+    EXPECT_TRUE(q.at("judge").at("dice").at("lung").at("mean").isNumber());
+    EXPECT_EQ(q.at("judge").at("arch").asString(), "unet");
+    ASSERT_EQ(q.at("samples").size(), 6u);  // 2 masks x 3
+    for (const Json& s : q.at("samples").asArray()) {
+        const std::string flag = s.at("flag").asString();
+        EXPECT_TRUE(flag == "ok" || flag == "suspect") << flag;
+        if (flag == "suspect") EXPECT_FALSE(s.at("reason").asString().empty());
+        EXPECT_TRUE(s.at("dice").contains("lung"));
+    }
+    EXPECT_TRUE(fs::exists(out + "/quality-grid.png"));
+    EXPECT_EQ(Json::parse(ctsw::test::readFile(out + "/quality.json")).at("model_id").asString(), q.at("model_id").asString());
+    // Without a judge the report says so plainly and flags nothing.
+    r = run("quality --model " + shellQuote(model) + " --json --threads 1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json plain = Json::parse(r.out);
+    EXPECT_FALSE(plain.at("judge").at("available").asBool());
+    EXPECT_EQ(plain.at("samples").size(), 0u);
+    // A judge folder that is not a model is refused by name.
+    r = run("quality --model " + shellQuote(model) + " --judge " + shellQuote(masks));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("masks"), std::string::npos) << r.err;
+}

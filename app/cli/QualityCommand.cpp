@@ -1,0 +1,120 @@
+// cosingan quality: how good a trained model is (core/eval/Quality.h), as JSON, with picture grids.
+#include <cstdio>
+#include <filesystem>
+
+#include "Args.h"
+#include "Commands.h"
+#include "ReportCharts.h"
+#include "SliceFiles.h"
+#include "eval/Quality.h"
+#include "gan/Engine.h"
+#include "io/AtomicWrite.h"
+#include "io/IoError.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::cli {
+
+namespace {
+
+Slice<float> bytesOf(const Slice<float>& unit) {
+    Slice<float> out(unit.width(), unit.height());
+    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = gan::unitToByte(unit.pixels()[i]);
+    return out;
+}
+
+std::string fmt(const Json* j, const char* key, const char* format) {
+    const Json* v = j ? j->find(key) : nullptr;
+    if (!v || !v->isNumber()) return "n/a";
+    char b[64];
+    std::snprintf(b, sizeof b, format, v->asNumber());
+    return b;
+}
+
+}  // namespace
+
+int runQuality(const std::vector<std::string>& argv) {
+    Args args(argv, {"model", "judge", "masks", "mask-list", "mask", "mapping", "orient", "count", "seed", "out", "threads", "min-lung-dice", "min-infection-dice"},
+              {"json"});
+    if (!args.has("model")) throw UsageError("quality needs --model MODEL_DIR");
+    if (int(args.has("mask")) + int(args.has("masks")) + int(args.has("mask-list")) > 1)
+        throw UsageError("quality takes at most one of --mask MASK, --masks DIR or --mask-list FILE");
+    eval::QualityRequest request;
+    request.modelDir = args.value("model");
+    request.judgeDir = args.value("judge");
+    request.count = args.intValue("count", 4);
+    if (request.count < 1) throw UsageError("--count must be at least 1");
+    request.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
+    request.threads = args.intValue("threads", 0);
+    if (args.has("min-lung-dice")) request.minLungDice = std::stod(args.value("min-lung-dice"));
+    if (args.has("min-infection-dice")) request.minInfectionDice = std::stod(args.value("min-infection-dice"));
+    if (args.has("mask") || args.has("masks") || args.has("mask-list"))
+        for (const std::string& file : collectMaskFiles(args.value("mask"), args.value("masks"), args.value("mask-list")))
+            request.masks.push_back({fs::absolute(file).string(), readInputMask(file, args.value("mapping", "identity"), -1, args.value("orient"), 0, 0)});
+
+    eval::QualityResult result;
+    try {
+        result = eval::measureQuality(request);
+    } catch (const IoError&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "cosingan quality: %s\n", e.what());
+        return kBadInput;
+    }
+    Json& report = result.report;
+
+    if (args.has("out")) {
+        const fs::path out = args.value("out");
+        fs::create_directories(out);
+        ReportCanvas canvas;
+        eval::ImageGrid grid;
+        grid.title = "real slice, self-reconstruction (randomized condition off), samples of the given masks with their outlines";
+        grid.images = {bytesOf(result.real), bytesOf(result.self)};
+        grid.labels = {result.trainingLabels, result.trainingLabels};
+        grid.captions = {"real", "self"};
+        for (std::size_t i = 0; i < result.samples.size() && i < 14; ++i) {
+            const auto& s = result.samples[i];
+            grid.images.push_back(bytesOf(s.image));
+            grid.labels.push_back(s.labels);
+            grid.captions.push_back("#" + std::to_string(s.seed) + (s.flag == "suspect" ? " suspect" : ""));
+        }
+        grid.columns = 8;
+        drawImageGrid(grid, (out / "quality-grid.png").string());
+        report.set("grid", (out / "quality-grid.png").string());
+        writeTextAtomically((out / "quality.json").string(), report.dump(2) + "\n");
+    }
+
+    if (args.flag("json")) {
+        std::printf("%s\n", report.dump(2).c_str());
+        return kOk;
+    }
+    const Json* self = report.find("self");
+    const Json* mae = self ? self->find("mae") : nullptr;
+    const Json* edit = report.find("edit");
+    std::printf("model %s (%s, %d px)\n", report.stringOr("model", "").c_str(), report.stringOr("preset", "").c_str(), static_cast<int>(report.numberOr("top_size", 0)));
+    std::printf("self-reconstruction: SSIM %s (inside the body %s), PSNR %s dB; mean absolute error %s background, %s lung, %s infection (%s)\n",
+                fmt(self, "ssim", "%.3f").c_str(), fmt(self, "ssim_body", "%.3f").c_str(), fmt(self, "psnr", "%.1f").c_str(), fmt(mae, "background", "%.1f").c_str(),
+                fmt(mae, "lung", "%.1f").c_str(), fmt(mae, "infection", "%.1f").c_str(), report.stringOr("unit", "").c_str());
+    std::printf("painted lesion: %s inside it, %s for the same pixels as lung, %s in the real infection\n", fmt(edit, "added_infection_mean", "%.1f").c_str(),
+                fmt(edit, "same_pixels_as_lung_mean", "%.1f").c_str(), fmt(edit, "real_infection_mean", "%.1f").c_str());
+    std::printf("diversity: %s mean per-pixel spread inside the lung across seeds\n", fmt(report.find("diversity"), "lung_std_mean", "%.1f").c_str());
+    const Json* judge = report.find("judge");
+    const Json* dice = judge ? judge->find("dice") : nullptr;
+    if (dice) {
+        std::printf("judge %s: lung DSC %s, infection DSC %s over %zu samples\n", judge->stringOr("model", "").c_str(), fmt(dice->find("lung"), "mean", "%.3f").c_str(),
+                    fmt(dice->find("infection"), "mean", "%.3f").c_str(), report.at("samples").size());
+        int suspect = 0;
+        for (const Json& s : report.at("samples").asArray())
+            if (s.stringOr("flag", "") == "suspect") {
+                ++suspect;
+                std::printf("  suspect: %s seed %d: %s\n", s.stringOr("file", "").c_str(), static_cast<int>(s.numberOr("seed", 0)), s.stringOr("reason", "").c_str());
+            }
+        std::printf("%d of %zu samples suspect\n", suspect, report.at("samples").size());
+    } else if (judge) {
+        std::printf("judge: %s\n", judge->stringOr("reason", "").c_str());
+    }
+    if (report.contains("grid")) std::printf("grid: %s\n", report.stringOr("grid", "").c_str());
+    return kOk;
+}
+
+}  // namespace ctsw::cli

@@ -1,0 +1,284 @@
+#include "eval/Quality.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+#include "eval/EvalData.h"
+#include "eval/EvalTraining.h"
+#include "eval/ImageQuality.h"
+#include "eval/Metrics.h"
+#include "gan/Engine.h"
+#include "io/Npy.h"
+#include "mask/LungMask.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw::eval {
+
+namespace {
+
+Slice<float> npySlice(const std::string& path) {
+    const NpyArray a = readNpy(path);
+    return npyAsSlice(a, path);
+}
+
+Slice<float> toUnitInterval(const Slice<float>& signedUnit) {  // [-1, 1] -> [0, 1]
+    Slice<float> out(signedUnit.width(), signedUnit.height());
+    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = (signedUnit.pixels()[i] + 1.0f) * 0.5f;
+    return out;
+}
+
+// The model's [-1, 1] scale in the source's own unit: HU through the model's window, or 0-255 grey.
+Slice<float> inSourceUnits(const Slice<float>& signedUnit, bool hu, double huLow, double huHigh) {
+    Slice<float> out(signedUnit.width(), signedUnit.height());
+    for (std::size_t i = 0; i < out.pixels().size(); ++i)
+        out.pixels()[i] = hu ? gan::unitToHu(signedUnit.pixels()[i], huLow, huHigh) : (signedUnit.pixels()[i] + 1.0f) * 127.5f;
+    return out;
+}
+
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(); }  // JSON has no NaN or infinity
+
+Json intervalJson(const Interval& i) {
+    Json j = Json::object();
+    j.set("mean", number(i.mean));
+    j.set("ci95", Json::arrayOf(std::vector<double>{i.low, i.high}));
+    j.set("n", i.n);
+    return j;
+}
+
+LabelSlice lungOrInfection(const LabelSlice& labels) {
+    LabelSlice out(labels.width(), labels.height());
+    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = labels.pixels()[i] >= 1;
+    return out;
+}
+
+}  // namespace
+
+LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold) {
+    const int w = unitImage.width(), h = unitImage.height();
+    std::vector<std::uint8_t> fg(unitImage.pixels().size());
+    for (std::size_t i = 0; i < fg.size(); ++i) fg[i] = unitImage.pixels()[i] > threshold;
+    std::vector<std::size_t> sizes;
+    const std::vector<int> ids = mask::connectedComponents(fg, w, h, sizes);
+    std::size_t best = 0;
+    for (std::size_t id = 1; id < sizes.size(); ++id)
+        if (best == 0 || sizes[id] > sizes[best]) best = id;
+    std::vector<std::uint8_t> body(fg.size(), 0);
+    if (best) for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::size_t>(ids[i]) == best;
+    mask::fillHoles(body, w, h);
+    LabelSlice out(w, h);
+    out.pixels() = std::move(body);
+    return out;
+}
+
+LabelSlice paintLesionInHealthyLung(const LabelSlice& labels, LabelSlice& added) {
+    const int w = labels.width(), h = labels.height();
+    LabelSlice healthy = labels;
+    for (auto& v : healthy.pixels()) v = v == 2 ? 1 : v;
+    // City-block distance to the nearest non-lung pixel (two passes); the lesion goes where it is largest.
+    std::vector<int> d(healthy.pixels().size());
+    const int far = w + h;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            int& v = d[static_cast<std::size_t>(y) * w + x];
+            v = healthy.at(x, y) == 1 ? far : 0;
+            if (v && x > 0) v = std::min(v, d[static_cast<std::size_t>(y) * w + x - 1] + 1);
+            if (v && y > 0) v = std::min(v, d[static_cast<std::size_t>(y - 1) * w + x] + 1);
+            if (v && (x == 0 || y == 0)) v = 1;
+        }
+    std::size_t best = 0;
+    for (int y = h - 1; y >= 0; --y)
+        for (int x = w - 1; x >= 0; --x) {
+            const std::size_t i = static_cast<std::size_t>(y) * w + x;
+            if (x + 1 < w) d[i] = std::min(d[i], d[i + 1] + 1);
+            if (y + 1 < h) d[i] = std::min(d[i], d[i + static_cast<std::size_t>(w)] + 1);
+            if (x == w - 1 || y == h - 1) d[i] = std::min(d[i], healthy.pixels()[i] ? 1 : 0);
+            if (d[i] > d[best]) best = i;
+        }
+    added = LabelSlice(w, h);
+    if (d[best] == 0) return healthy;  // no lung: nothing to paint
+    const int cx = static_cast<int>(best % static_cast<std::size_t>(w)), cy = static_cast<int>(best / static_cast<std::size_t>(w));
+    const int r = std::max(2, std::min(d[best] - 1, std::max(3, w / 20)));
+    for (int y = std::max(0, cy - r); y <= std::min(h - 1, cy + r); ++y)
+        for (int x = std::max(0, cx - r); x <= std::min(w - 1, cx + r); ++x)
+            if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r && healthy.at(x, y) == 1) {
+                healthy.at(x, y) = 2;
+                added.at(x, y) = 1;
+            }
+    return healthy;
+}
+
+QualityResult measureQuality(const QualityRequest& request) {
+    gan::setThreads(request.threads);
+    const gan::ModelInfo info = gan::readModelInfo(request.modelDir);
+    if (!info.complete) throw std::runtime_error(request.modelDir + ": the model has not finished training");
+    gan::Synthesizer synth(request.modelDir, request.device);
+    const gan::GanConfig& cfg = synth.config();
+    const Json* provenance = info.json.find("provenance");
+    const bool hu = !provenance || !provenance->contains("values_are_hu") || provenance->at("values_are_hu").asBool();
+    auto scaled = [&](const Slice<float>& s) { return inSourceUnits(s, hu, cfg.huLow, cfg.huHigh); };
+    const std::string unitName = hu ? "HU" : "grey levels (0-255)";
+
+    QualityResult result;
+    const std::string imagePath = (fs::path(request.modelDir) / "training_image.npy").string();
+    const std::string labelPath = (fs::path(request.modelDir) / "training_labels.npy").string();
+    result.real = npySlice(imagePath);
+    const Slice<float> labelValues = npySlice(labelPath);
+    result.trainingLabels = LabelSlice(labelValues.width(), labelValues.height());
+    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
+        result.trainingLabels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
+
+    Json report = Json::object();
+    report.set("model", fs::absolute(request.modelDir).string());
+    report.set("model_id", synth.modelId());
+    report.set("preset", cfg.preset);
+    report.set("top_size", synth.topSize());
+    report.set("unit", unitName);
+
+    // self: the training mask, randomized condition off.
+    gan::SynthesisOptions clean;
+    clean.count = 1;
+    clean.randomizedCondition = false;
+    result.self = synth.synthesize(result.trainingLabels, clean).front().image;
+    {
+        // Body: -500 HU for CT (between air and soft tissue), grey 110 for lung-window 8-bit images.
+        const float threshold = hu ? static_cast<float>((-500.0 - cfg.huLow) / (cfg.huHigh - cfg.huLow) * 2 - 1) : static_cast<float>(110.0 / 127.5 - 1);
+        const LabelSlice body = bodyOutline(result.real, threshold);
+        const Ssim s = ssim(toUnitInterval(result.real), toUnitInterval(result.self), 1.0, &body);
+        const auto mae = meanAbsoluteErrorByLabel(scaled(result.real), scaled(result.self), result.trainingLabels);
+        Json self = Json::object();
+        self.set("ssim", number(s.whole));
+        self.set("ssim_body", number(s.inside));
+        self.set("body_pixels", static_cast<double>(s.insidePixels));
+        const double p = psnr(toUnitInterval(result.real), toUnitInterval(result.self), 1.0);
+        self.set("psnr", number(p));
+        if (std::isinf(p)) self.set("psnr_note", "identical images (infinite PSNR)");
+        Json m = Json::object();
+        m.set("background", number(mae[0]));
+        m.set("lung", number(mae[1]));
+        m.set("infection", number(mae[2]));
+        m.set("unit", unitName);
+        self.set("mae", m);
+        self.set("scale", "SSIM and PSNR on the model's intensity window mapped to [0, 1] (range 1); SSIM: Gaussian window 11, sigma 1.5, 5-pixel rim left out");
+        report.set("self", self);
+    }
+
+    // edit: a lesion in healthy lung, randomized condition off on both sides.
+    {
+        LabelSlice added;
+        const LabelSlice edited = paintLesionInHealthyLung(result.trainingLabels, added);
+        LabelSlice healthy = result.trainingLabels;
+        for (auto& v : healthy.pixels()) v = v == 2 ? 1 : v;
+        const Slice<float> fromEdited = synth.synthesize(edited, clean).front().image;
+        const Slice<float> fromHealthy = synth.synthesize(healthy, clean).front().image;
+        const EditStatistic e = editStatistic(scaled(fromEdited), scaled(fromHealthy), added, scaled(result.real), result.trainingLabels);
+        Json j = Json::object();
+        j.set("added_infection_mean", number(e.addedAsInfection));
+        j.set("same_pixels_as_lung_mean", number(e.sameAsLung));
+        j.set("real_infection_mean", number(e.realInfection));
+        j.set("added_minus_real", number(e.addedAsInfection - e.realInfection));
+        j.set("added_pixels", static_cast<double>(e.addedPixels));
+        j.set("real_infection_pixels", static_cast<double>(e.realInfectionPixels));
+        j.set("unit", unitName);
+        if (e.realInfectionPixels == 0) j.set("note", "the training slice has no infection to compare with");
+        report.set("edit", j);
+    }
+
+    // diversity: seeds of the training mask, randomized condition on.
+    {
+        gan::SynthesisOptions so;
+        so.count = std::max(2, request.diversitySeeds);
+        so.seed = request.seed;
+        std::vector<Slice<float>> images;
+        for (auto& s : synth.synthesize(result.trainingLabels, so)) images.push_back(scaled(s.image));
+        Json j = Json::object();
+        j.set("lung_std_mean", number(meanStdInside(images, lungOrInfection(result.trainingLabels))));
+        j.set("seeds", so.count);
+        j.set("unit", unitName);
+        report.set("diversity", j);
+    }
+
+    // judge: every given mask, `count` samples each, randomized condition on.
+    std::unique_ptr<EvalModel> judge;
+    Json judgeJson = Json::object();
+    if (!request.judgeDir.empty()) {
+        judge = std::make_unique<EvalModel>(request.judgeDir, request.threads);
+        if (judge->task() != "segmentation") throw std::runtime_error(request.judgeDir + ": a " + judge->task() + " model cannot judge: a segmentation model is needed");
+        judgeJson.set("model", fs::absolute(request.judgeDir).string());
+        judgeJson.set("arch", judge->arch());
+        judgeJson.set("size", judge->size());
+        try {
+            const Json mj = readJsonFile((fs::path(request.judgeDir) / "model.json").string());
+            if (const Json* set = mj.find("training_set")) judgeJson.set("training_set", *set);
+            if (const Json* own = mj.find("evaluation")) judgeJson.set("own_dice_on_real_slices", *own);
+        } catch (const std::exception&) {
+        }
+        if (!judgeJson.contains("own_dice_on_real_slices"))
+            judgeJson.set("own_dice_on_real_slices", Json("not recorded in the judge's model.json (cosingan seg-eval --model JUDGE --test DIR measures it)"));
+    } else {
+        judgeJson.set("available", false);
+        judgeJson.set("reason", "no --judge given: no Dice and no flags");
+    }
+    std::vector<double> lungDice, infectionDice;
+    Json samples = Json::array();
+    for (std::size_t m = 0; m < request.masks.size(); ++m) {
+        gan::SynthesisOptions so;
+        so.count = request.count;
+        so.seed = request.seed + 1000 * m;
+        std::vector<gan::SynthesizedSample> made = synth.synthesize(request.masks[m].labels, so);
+        std::vector<EvalSample> asBytes;
+        for (const auto& s : made) {
+            EvalSample e;
+            e.id = request.masks[m].file;
+            e.image = Slice<float>(s.image.width(), s.image.height());
+            for (std::size_t i = 0; i < e.image.pixels().size(); ++i) e.image.pixels()[i] = gan::unitToByte(s.image.pixels()[i]);
+            e.labels = s.labels;
+            asBytes.push_back(std::move(e));
+        }
+        const std::vector<LabelSlice> predicted = judge ? judge->segment(asBytes) : std::vector<LabelSlice>{};
+        for (std::size_t k = 0; k < made.size(); ++k) {
+            Json row = Json::object();
+            row.set("file", request.masks[m].file);
+            row.set("seed", static_cast<double>(made[k].seed));
+            QualitySample qs{request.masks[m].file, made[k].seed, made[k].image, made[k].labels, ""};
+            if (judge) {
+                const std::size_t n = made[k].labels.pixels().size();
+                const DiceValue dl = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 1);
+                const DiceValue di = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 2);
+                Json d = Json::object();
+                d.set("lung", number(dl.dice));
+                d.set("infection", number(di.dice));
+                row.set("dice", d);
+                std::string reason;
+                if (dl.defined) lungDice.push_back(dl.dice);
+                if (di.defined) infectionDice.push_back(di.dice);
+                if (dl.defined && dl.dice < request.minLungDice) reason = "judge's lung DSC " + std::to_string(dl.dice).substr(0, 4) + " < " + std::to_string(request.minLungDice).substr(0, 4);
+                const bool maskHasInfection = std::count(made[k].labels.pixels().begin(), made[k].labels.pixels().end(), 2) > 0;
+                if (maskHasInfection && di.defined && di.dice < request.minInfectionDice)
+                    reason += std::string(reason.empty() ? "" : "; ") + "judge's infection DSC " + std::to_string(di.dice).substr(0, 4) + " < " +
+                              std::to_string(request.minInfectionDice).substr(0, 4);
+                qs.flag = reason.empty() ? "ok" : "suspect";
+                row.set("flag", qs.flag);
+                if (!reason.empty()) row.set("reason", reason);
+            }
+            samples.push(row);
+            result.samples.push_back(std::move(qs));
+        }
+    }
+    if (judge) {
+        Json d = Json::object();
+        d.set("lung", intervalJson(tInterval(lungDice)));
+        d.set("infection", intervalJson(tInterval(infectionDice)));
+        judgeJson.set("dice", d);
+        judgeJson.set("thresholds", Json::arrayOf(std::vector<double>{request.minLungDice, request.minInfectionDice}));
+    }
+    report.set("judge", judgeJson);
+    report.set("samples", samples);
+    result.report = report;
+    return result;
+}
+
+}  // namespace ctsw::eval

@@ -1,0 +1,64 @@
+#pragma once
+// How good a trained CoSinGAN model is, measured the same way every time (`cosingan quality`):
+//   self       the training slice synthesized from its own mask (randomized condition off) against
+//              the real slice at the model's top size: SSIM (whole, inside the body), PSNR, and the
+//              mean absolute error per label in HU (CT sources) or grey levels (8-bit sources);
+//   judge      a segmentation network segments images synthesized from given masks (randomized
+//              condition on): Dice per label with 95 % intervals, and a flag per sample;
+//   edit       a lesion painted into healthy lung: what it becomes, against the same pixels left as
+//              lung and the slice's real infection;
+//   diversity  the per-pixel spread inside the lung across seeds.
+// No LibTorch in this header.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/Volume.h"
+#include "json/Json.h"
+
+namespace ctsw::eval {
+
+struct QualityMask {
+    std::string file;  // where it came from, for the report
+    LabelSlice labels;
+};
+
+struct QualityRequest {
+    std::string modelDir;
+    std::string judgeDir;  // empty: no judge (the report says so)
+    std::vector<QualityMask> masks;
+    int count = 4;                  // samples per mask
+    std::uint64_t seed = 1;
+    int diversitySeeds = 8;         // samples of the training mask for the spread
+    double minLungDice = 0.7, minInfectionDice = 0.3;  // below: the sample is "suspect"
+    std::string device = "cpu";
+    int threads = 0;
+};
+
+struct QualitySample {
+    std::string file;
+    std::uint64_t seed = 0;
+    Slice<float> image;  // [-1, 1], top size
+    LabelSlice labels;
+    std::string flag;    // "ok" | "suspect" | "" (no judge)
+};
+
+struct QualityResult {
+    Json report;              // the JSON object `cosingan quality` prints
+    Slice<float> real, self;  // [-1, 1], top size
+    LabelSlice trainingLabels;
+    std::vector<QualitySample> samples;
+};
+
+// Throws std::runtime_error naming the model or judge folder when it cannot be used.
+QualityResult measureQuality(const QualityRequest& request);
+
+// The body outline of a slice in [-1, 1]: pixels brighter than `threshold`, the largest connected
+// component, holes filled (the lungs are inside the body). Padding and air are outside.
+LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold);
+
+// The healthy-lung mask (infection made lung) with a disc of infection painted where the lung is
+// thickest: the edit the `edit` measure makes. `added` gets the disc's pixels.
+LabelSlice paintLesionInHealthyLung(const LabelSlice& labels, LabelSlice& added);
+
+}  // namespace ctsw::eval
