@@ -17,7 +17,9 @@ struct Ssim {
 };
 // a and b must have the same size (std::invalid_argument otherwise); `region` (nonzero = inside), when
 // given, too. Borders are reflected for filtering; the 5-pixel rim is left out of the means, as
-// scikit-image's structural_similarity does, so that the numbers compare with it.
+// scikit-image's structural_similarity does, so that the numbers compare with it (checked: scikit-image
+// 0.19 with gaussian_weights=True, sigma=1.5, use_sample_covariance=False gives the same value to 1e-6
+// on a real CT slice with noise added, and the same PSNR).
 Ssim ssim(const Slice<float>& a, const Slice<float>& b, double range, const LabelSlice* region = nullptr);
 
 // 10 log10(range^2 / MSE); +infinity for identical images.
