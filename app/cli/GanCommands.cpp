@@ -18,6 +18,9 @@
 #include "SliceFiles.h"
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
+#ifndef CTSW_ENGINE_ONLY
+#include "eval/Quality.h"
+#endif
 #include "gan/GpuProbe.h"
 #include "json/Json.h"
 #include "io/IoError.h"
@@ -159,7 +162,8 @@ int runTrain(const std::vector<std::string>& argv) {
 }
 
 int runSynthesize(const std::vector<std::string>& argv) {
-    Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes"},
+    Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes",
+                     "judge", "min-dice"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -208,6 +212,28 @@ int runSynthesize(const std::vector<std::string>& argv) {
     options.overwrite = args.flag("overwrite");
     options.modelPath = fs::absolute(args.value("model")).string();
     if (fuse) options.secondModelPath = fs::absolute(args.value("model2")).string();
+    if (args.has("min-dice") && !args.has("judge")) throw UsageError("--min-dice needs --judge SEG_MODEL");
+    if (args.has("judge")) {
+#ifdef CTSW_ENGINE_ONLY
+        throw UsageError("--judge needs the full build (the engine-only build has no segmentation networks)");
+#else
+        std::optional<double> minDice;
+        if (args.has("min-dice")) {
+            try {
+                minDice = std::stod(args.value("min-dice"));
+            } catch (...) {
+                throw UsageError("--min-dice expects a number in [0, 1]");
+            }
+            if (*minDice < 0 || *minDice > 1) throw UsageError("--min-dice expects a number in [0, 1]");
+        }
+        try {
+            options.assess = eval::judgeSamples(args.value("judge"), args.value("model"), minDice, args.intValue("threads", 0), options.assessment);
+        } catch (const std::runtime_error& e) {
+            std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
+            return kBadInput;
+        }
+#endif
+    }
     gan::DatasetWriters writers;
     writers.imageExtension = imageExtension();
     writers.writeImage8 = writeImage8;
@@ -229,6 +255,10 @@ int runSynthesize(const std::vector<std::string>& argv) {
     }
     std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
                 result.seconds / std::max(1, result.samples));
+    if (options.assess && args.has("min-dice"))
+        std::printf("the judge left out %d suspect samples (named in manifest.json under quality.left_out_samples)\n", result.leftOut);
+    else if (options.assess)
+        std::printf("each sample's judge DSC, value statistics and flag are in manifest.json and manifest.csv\n");
     return kOk;
 }
 

@@ -281,4 +281,95 @@ QualityResult measureQuality(const QualityRequest& request) {
     return result;
 }
 
+namespace {
+
+struct ValueStats {
+    double mean = std::numeric_limits<double>::quiet_NaN(), spread = std::numeric_limits<double>::quiet_NaN();
+};
+
+ValueStats statsInside(const Slice<float>& values, const LabelSlice& labels, std::uint8_t label) {
+    double sum = 0, sum2 = 0;
+    long n = 0;
+    for (std::size_t i = 0; i < values.pixels().size(); ++i)
+        if (labels.pixels()[i] == label) {
+            sum += values.pixels()[i];
+            sum2 += static_cast<double>(values.pixels()[i]) * values.pixels()[i];
+            ++n;
+        }
+    ValueStats s;
+    if (n) {
+        s.mean = sum / n;
+        s.spread = std::sqrt(std::max(0.0, sum2 / n - s.mean * s.mean));
+    }
+    return s;
+}
+
+Json statsJson(const ValueStats& sample, const ValueStats& training) {
+    Json j = Json::object();
+    j.set("mean", number(sample.mean));
+    j.set("std", number(sample.spread));
+    j.set("training_mean", number(training.mean));
+    j.set("training_std", number(training.spread));
+    return j;
+}
+
+}  // namespace
+
+std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples(const std::string& judgeDir, const std::string& modelDir,
+                                                                                 std::optional<double> minDice, int threads, Json& description) {
+    auto judge = std::make_shared<EvalModel>(judgeDir, threads);
+    if (judge->task() != "segmentation") throw std::runtime_error(judgeDir + ": a " + judge->task() + " model cannot judge: a segmentation model is needed");
+    const gan::ModelInfo info = gan::readModelInfo(modelDir);
+    const Json* provenance = info.json.find("provenance");
+    const bool hu = !provenance || !provenance->contains("values_are_hu") || provenance->at("values_are_hu").asBool();
+    const double huLow = info.config.huLow, huHigh = info.config.huHigh;
+    const Slice<float> real = inSourceUnits(npySlice((fs::path(modelDir) / "training_image.npy").string()), hu, huLow, huHigh);
+    const Slice<float> labelValues = npySlice((fs::path(modelDir) / "training_labels.npy").string());
+    LabelSlice realLabels(labelValues.width(), labelValues.height());
+    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
+        realLabels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
+    const ValueStats realLung = statsInside(real, realLabels, 1), realInfection = statsInside(real, realLabels, 2);
+    const double lungThreshold = minDice ? *minDice : QualityRequest{}.minLungDice;
+    const double infectionThreshold = minDice ? *minDice : QualityRequest{}.minInfectionDice;
+
+    description = Json::object();
+    description.set("judge", fs::absolute(judgeDir).string());
+    description.set("judge_arch", judge->arch());
+    description.set("min_dice", minDice ? Json(*minDice) : Json());
+    description.set("flag_thresholds", Json::arrayOf(std::vector<double>{lungThreshold, infectionThreshold}));
+    description.set("rule", minDice ? "samples with lung DSC, or infection DSC where the mask has infection, below min_dice are left out"
+                                    : "every sample is kept; suspect when lung DSC < the first threshold or infection DSC < the second");
+    description.set("unit", hu ? "HU" : "grey levels (0-255)");
+
+    return [=](const gan::SynthesizedSample& sample) {
+        EvalSample e;
+        e.image = Slice<float>(sample.image.width(), sample.image.height());
+        for (std::size_t i = 0; i < e.image.pixels().size(); ++i) e.image.pixels()[i] = gan::unitToByte(sample.image.pixels()[i]);
+        e.labels = sample.labels;
+        const LabelSlice predicted = judge->segment({e}).front();
+        const std::size_t n = sample.labels.pixels().size();
+        const DiceValue dl = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 1);
+        const DiceValue di = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 2);
+        const Slice<float> values = inSourceUnits(sample.image, hu, huLow, huHigh);
+        gan::SampleAssessment a;
+        Json d = Json::object();
+        d.set("lung", number(dl.dice));
+        d.set("infection", number(di.dice));
+        a.quality.set("dice", d);
+        a.quality.set("lung", statsJson(statsInside(values, sample.labels, 1), realLung));
+        a.quality.set("infection", statsJson(statsInside(values, sample.labels, 2), realInfection));
+        const bool hasInfection = std::count(sample.labels.pixels().begin(), sample.labels.pixels().end(), 2) > 0;
+        char reason[160] = "";
+        if (dl.defined && dl.dice < lungThreshold)
+            std::snprintf(reason, sizeof reason, "judge's lung DSC %.2f < %.2f", dl.dice, lungThreshold);
+        else if (hasInfection && di.defined && di.dice < infectionThreshold)
+            std::snprintf(reason, sizeof reason, "judge's infection DSC %.2f < %.2f", di.dice, infectionThreshold);
+        a.quality.set("flag", reason[0] ? "suspect" : "ok");
+        if (reason[0]) a.quality.set("reason", reason);
+        a.keep = !(minDice && reason[0]);
+        a.reason = reason;
+        return a;
+    };
+}
+
 }  // namespace ctsw::eval

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gan/DatasetExport.h"
 #include "image/Volume.h"
 #include "json/Json.h"
 
@@ -60,5 +61,13 @@ LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold);
 // The healthy-lung mask (infection made lung) with a disc of infection painted where the lung is
 // thickest: the edit the `edit` measure makes. `added` gets the disc's pixels.
 LabelSlice paintLesionInHealthyLung(const LabelSlice& labels, LabelSlice& added);
+
+// The per-sample check of an export (`cosingan synthesize --judge`): the judge's DSC per label, the
+// mean and spread of the sample's values inside lung and infection next to the training slice's (in
+// HU or grey levels, as MAISI checks its outputs), and a flag. With `minDice`, a sample whose lung DSC
+// or (for a mask with infection) infection DSC is below it is left out; without, every sample is kept
+// and flagged by the report's thresholds. `description` receives what the manifest records about it.
+std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples(const std::string& judgeDir, const std::string& modelDir,
+                                                                                 std::optional<double> minDice, int threads, Json& description);
 
 }  // namespace ctsw::eval

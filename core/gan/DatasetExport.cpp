@@ -61,7 +61,9 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         fs::create_directories(partial / "masks");
         if (nifti) fs::create_directories(partial / "nifti");
         Json samples = Json::array();
-        std::string csv = "image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout\n";
+        Json leftOut = Json::array();
+        std::string csv = std::string("image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout") +
+                          (options.assess ? ",quality_flag,judge_dice_lung,judge_dice_infection" : "") + "\n";
         const int total = static_cast<int>(masks.size()) * options.synthesis.count;
         int index = 0;
         for (std::size_t m = 0; m < masks.size(); ++m) {
@@ -71,7 +73,23 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                 SynthesisOptions one = options.synthesis;
                 one.count = 1;
                 one.seed = options.synthesis.seed + static_cast<std::uint64_t>(k);
+                const int done = static_cast<int>(m) * options.synthesis.count + k + 1;
+                auto reportDone = [&] { job.report(static_cast<double>(done) / std::max(1, total), "sample " + std::to_string(done) + " of " + std::to_string(total)); };
                 SynthesizedSample r = std::move(synth.synthesize(masks[m].labels, one).front());
+                SampleAssessment assessed;
+                if (options.assess) {
+                    assessed = options.assess(r);
+                    if (!assessed.keep) {
+                        Json left = Json::object();
+                        left.set("source_mask", masks[m].source);
+                        left.set("seed", static_cast<double>(r.seed));
+                        left.set("reason", assessed.reason);
+                        left.set("quality", assessed.quality);
+                        leftOut.push(left);
+                        reportDone();
+                        continue;
+                    }
+                }
                 char base[64];
                 std::snprintf(base, sizeof base, "sample_%05d", index++);
                 Slice<std::uint8_t> bytes(r.image.width(), r.image.height());
@@ -102,10 +120,20 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                 s.set("seed", static_cast<double>(r.seed));
                 s.set("alpha", r.alpha < 0 ? Json() : Json(r.alpha));
                 s.set("label_pixels", Json::arrayOf(countLabels(r.labels.pixels()).perLabel));
+                if (options.assess) s.set("quality", assessed.quality);
                 samples.push(s);
                 csv += imageFile + "," + maskFile + "," + imageNifti + "," + maskNifti + "," + masks[m].source + "," + std::to_string(r.seed) + "," +
-                       (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (one.randomizedCondition ? "1" : "0") + "," + (one.dropout ? "1" : "0") + "\n";
-                job.report(static_cast<double>(index) / std::max(1, total), "sample " + std::to_string(index) + " of " + std::to_string(total));
+                       (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (one.randomizedCondition ? "1" : "0") + "," + (one.dropout ? "1" : "0");
+                if (options.assess) {
+                    auto field = [&](const char* group, const char* key) {
+                        const Json* g = assessed.quality.find(group);
+                        const Json* v = g ? g->find(key) : nullptr;
+                        return v && v->isNumber() ? std::to_string(v->asNumber()) : std::string();
+                    };
+                    csv += "," + assessed.quality.stringOr("flag", "") + "," + field("dice", "lung") + "," + field("dice", "infection");
+                }
+                csv += "\n";
+                reportDone();
             }
         }
         Json manifest = Json::object();
@@ -132,10 +160,17 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
             manifest.set("training_slice", readModelInfo(options.modelPath).json.at("provenance"));
         } catch (const std::exception&) {
         }
+        if (options.assess) {
+            Json q = options.assessment.isObject() ? options.assessment : Json::object();
+            q.set("left_out", static_cast<double>(leftOut.size()));
+            q.set("left_out_samples", leftOut);
+            manifest.set("quality", q);
+        }
         manifest.set("samples", samples);
         writeManifests(partial.string(), manifest, csv);
         publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;
+        result.leftOut = static_cast<int>(leftOut.size());
     } catch (...) {
         fs::remove_all(partial, ec);
         throw;

@@ -24,10 +24,20 @@ struct DatasetWriters {
     std::function<void(const LabelSlice&, const std::string&)> writeNiftiMask;             // optional
 };
 
+// A check of one sample before it is written (the full build's judge, core/eval/Quality.h): its
+// record goes into the manifest; a sample with keep == false is left out, counted and named there.
+struct SampleAssessment {
+    Json quality = Json::object();
+    bool keep = true;
+    std::string reason;  // why it was left out
+};
+
 struct DatasetOptions {
     SynthesisOptions synthesis;  // count is per mask
     bool overwrite = false;
     std::string modelPath, secondModelPath;  // recorded in the manifest
+    std::function<SampleAssessment(const SynthesizedSample&)> assess;  // optional
+    Json assessment = Json();  // what `assess` is (judge, thresholds), recorded in the manifest
 };
 
 struct MaskInput {
@@ -37,6 +47,7 @@ struct MaskInput {
 
 struct DatasetResult {
     int samples = 0;
+    int leftOut = 0;  // samples the assessment left out
     double seconds = 0;
     std::string folder;
 };

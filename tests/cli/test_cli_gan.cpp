@@ -301,6 +301,41 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     }
     EXPECT_TRUE(fs::exists(out + "/quality-grid.png"));
     EXPECT_EQ(Json::parse(ctsw::test::readFile(out + "/quality.json")).at("model_id").asString(), q.at("model_id").asString());
+    // The same judge on an export: every sample carries its DSC, value statistics and flag; --min-dice
+    // leaves out (and names) the samples below it.
+    const std::string synth = "synthesize --model " + shellQuote(model) + " --masks " + shellQuote(masks) +
+                              " --mapping lung-left-right --orient flip-y --count 2 --threads 1 --judge " + shellQuote(judge);
+    r = run(synth + " --out " + shellQuote(work_.file("flagged")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json flagged = readJsonFile(work_.file("flagged/manifest.json"));
+    ASSERT_EQ(flagged.at("samples").size(), 4u);
+    EXPECT_EQ(flagged.at("quality").at("left_out").asInt(), 0);
+    for (const Json& s : flagged.at("samples").asArray()) {
+        const Json& quality = s.at("quality");
+        EXPECT_TRUE(quality.at("dice").at("lung").isNumber());
+        EXPECT_TRUE(quality.at("lung").at("mean").isNumber());
+        EXPECT_TRUE(quality.at("lung").at("training_mean").isNumber());
+        EXPECT_TRUE(quality.at("flag").asString() == "ok" || quality.at("flag").asString() == "suspect");
+    }
+    EXPECT_NE(ctsw::test::readFile(work_.file("flagged/manifest.csv")).find("quality_flag,judge_dice_lung,judge_dice_infection"), std::string::npos);
+    r = run(synth + " --min-dice 0 --out " + shellQuote(work_.file("all-kept")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readJsonFile(work_.file("all-kept/manifest.json")).at("samples").size(), 4u);  // no DSC is below 0
+    r = run(synth + " --min-dice 1 --out " + shellQuote(work_.file("strict")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json strict = readJsonFile(work_.file("strict/manifest.json"));
+    const int leftOut = strict.at("quality").at("left_out").asInt();
+    EXPECT_EQ(static_cast<int>(strict.at("samples").size()) + leftOut, 4);
+    EXPECT_GT(leftOut, 0);  // a perfect DSC of 1 from a judge this small does not happen
+    for (const Json& s : strict.at("quality").at("left_out_samples").asArray()) {
+        EXPECT_FALSE(s.at("reason").asString().empty());
+        EXPECT_FALSE(s.at("source_mask").asString().empty());
+    }
+    EXPECT_EQ(run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(masks + "/slice98.npy") + " --count 1 --min-dice 0.5 --out " +
+                  shellQuote(work_.file("x")))
+                  .exitCode,
+              1);  // --min-dice without --judge
+
     // Without a judge the report says so plainly and flags nothing.
     r = run("quality --model " + shellQuote(model) + " --json --threads 1");
     ASSERT_EQ(r.exitCode, 0) << r.err;
