@@ -165,7 +165,11 @@ double checkNiftiHeader(const std::string& path) {
         for (int i = 0; i < counts[field]; ++i)
             if (!std::isfinite(floatAt(firsts[field] + 4 * i)))
                 throw IoError(path, std::string("NIfTI header holds a non-finite ") + fields[field] + " (a corrupt header)");
-    return std::max(352.0, static_cast<double>(floatAt(108)));  // vox_offset
+    const double voxOffset = floatAt(108);
+    // The voxels start after the header and within the size limit of a volume (found by fuzzing: a
+    // vox_offset of 4e27 overflowed the message's integer conversion).
+    if (voxOffset < 0 || voxOffset > 4.0 * kMaxNiftiVoxels) throw IoError(path, "NIfTI header has an implausible vox_offset (a corrupt header)");
+    return std::max(352.0, voxOffset);
 }
 
 // The length of a NIfTI file's content (decompressed for .nii.gz), read to its end or to `enough`
