@@ -161,10 +161,15 @@ double checkNiftiHeader(const std::string& path) {
     const char* fields[] = {"pixdim", "vox_offset", "quatern_b/c/d", "qoffset", "srow"};
     const int firsts[] = {76, 108, 256, 268, 280};
     const int counts[] = {8, 1, 3, 3, 12};
+    // Finite and of a size a scanner writes: ITK's orientation SVD never returns on extreme values
+    // (found by fuzzing). 1e5 mm is 100 m; a quaternion's b, c, d lie in [-1, 1].
+    const double limits[] = {1e5, 1e12, 2.0, 1e5, 1e5};
     for (int field = 0; field < 5; ++field)
-        for (int i = 0; i < counts[field]; ++i)
-            if (!std::isfinite(floatAt(firsts[field] + 4 * i)))
-                throw IoError(path, std::string("NIfTI header holds a non-finite ") + fields[field] + " (a corrupt header)");
+        for (int i = 0; i < counts[field]; ++i) {
+            const float v = floatAt(firsts[field] + 4 * i);
+            if (!std::isfinite(v)) throw IoError(path, std::string("NIfTI header holds a non-finite ") + fields[field] + " (a corrupt header)");
+            if (std::fabs(v) > limits[field]) throw IoError(path, std::string("NIfTI header holds an implausible ") + fields[field] + " (a corrupt header)");
+        }
     const double voxOffset = floatAt(108);
     // The voxels start after the header and within the size limit of a volume (found by fuzzing: a
     // vox_offset of 4e27 overflowed the message's integer conversion).
