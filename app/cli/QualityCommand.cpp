@@ -6,6 +6,7 @@
 #include "Commands.h"
 #include "ReportCharts.h"
 #include "SliceFiles.h"
+#include "eval/EvalData.h"
 #include "eval/Quality.h"
 #include "gan/Engine.h"
 #include "io/AtomicWrite.h"
@@ -16,12 +17,6 @@ namespace fs = std::filesystem;
 namespace ctsw::cli {
 
 namespace {
-
-Slice<float> bytesOf(const Slice<float>& unit) {
-    Slice<float> out(unit.width(), unit.height());
-    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = gan::unitToByte(unit.pixels()[i]);
-    return out;
-}
 
 std::string fmt(const Json* j, const char* key, const char* format) {
     const Json* v = j ? j->find(key) : nullptr;
@@ -69,12 +64,12 @@ int runQuality(const std::vector<std::string>& argv) {
         ReportCanvas canvas;
         eval::ImageGrid grid;
         grid.title = "real slice, self-reconstruction (randomized condition off), samples of the given masks with their outlines";
-        grid.images = {bytesOf(result.real), bytesOf(result.self)};
+        grid.images = {eval::unitImageToBytes(result.real), eval::unitImageToBytes(result.self)};
         grid.labels = {result.trainingLabels, result.trainingLabels};
         grid.captions = {"real", "self"};
         for (std::size_t i = 0; i < result.samples.size() && i < 14; ++i) {
             const auto& s = result.samples[i];
-            grid.images.push_back(bytesOf(s.image));
+            grid.images.push_back(eval::unitImageToBytes(s.image));
             grid.labels.push_back(s.labels);
             grid.captions.push_back("#" + std::to_string(s.seed) + (s.flag == "suspect" ? " suspect" : ""));
         }

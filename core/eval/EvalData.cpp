@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "gan/Engine.h"
 #include "image/Labels.h"
 #include "image/Orientation2D.h"
 #include "image/WindowLevel.h"
@@ -190,6 +191,12 @@ void writeSamplePng(const EvalSample& s, const std::string& imagePath, const std
     for (std::size_t i = 0; i < bytes.pixels().size(); ++i) bytes.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(s.image.pixels()[i]), 0L, 255L));
     writePng8(bytes, imagePath);
     writePngLabels(s.labels, maskPath);
+}
+
+Slice<float> unitImageToBytes(const Slice<float>& unit) {
+    Slice<float> out(unit.width(), unit.height());
+    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = gan::unitToByte(unit.pixels()[i]);
+    return out;
 }
 
 }  // namespace ctsw::eval

@@ -21,6 +21,9 @@ struct EvalSample {
     bool infection() const;  // any infection pixel: the classification label
 };
 
+// A synthesized image ([-1, 1]) as the 0..255 values the evaluation networks take.
+Slice<float> unitImageToBytes(const Slice<float>& unit);
+
 // Pads to a square (with the image's darkest value and background labels), then resizes: bilinear for
 // the image, nearest for the labels.
 Slice<float> squareResize(const Slice<float>& image, int size, float pad);

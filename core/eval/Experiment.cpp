@@ -186,11 +186,6 @@ void trainGan(const EvalSample& slice, gan::GanConfig config, const std::string&
     log("trained " + dir);
 }
 
-Slice<float> toBytes(const Slice<float>& unit) {
-    Slice<float> out(unit.width(), unit.height());
-    for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = gan::unitToByte(unit.pixels()[i]);
-    return out;
-}
 
 // One synthesized sample per mask of the pool.
 std::vector<EvalSample> synthesizeSet(const std::string& model, const std::string& model2, const std::vector<EvalSample>& masks, bool rc,
@@ -206,7 +201,7 @@ std::vector<EvalSample> synthesizeSet(const std::string& model, const std::strin
         EvalSample s;
         s.id = masks[i].id;
         s.source = model;
-        s.image = toBytes(samples.front().image);
+        s.image = unitImageToBytes(samples.front().image);
         s.labels = masks[i].labels;
         s.lungDerived = masks[i].lungDerived;
         out.push_back(std::move(s));

@@ -55,6 +55,38 @@ LabelSlice lungOrInfection(const LabelSlice& labels) {
     return out;
 }
 
+// The prepared training pair a model folder keeps, and how its values map to the source's unit.
+struct ModelSource {
+    bool hu = true;
+    double huLow = 0, huHigh = 0;
+    Slice<float> image;  // [-1, 1]
+    LabelSlice labels;
+    std::string unitName() const { return hu ? "HU" : "grey levels (0-255)"; }
+    Slice<float> inUnits(const Slice<float>& s) const { return inSourceUnits(s, hu, huLow, huHigh); }
+};
+
+ModelSource readModelSource(const std::string& modelDir, const gan::ModelInfo& info) {
+    ModelSource m;
+    const Json* provenance = info.json.find("provenance");
+    m.hu = !provenance || !provenance->contains("values_are_hu") || provenance->at("values_are_hu").asBool();
+    m.huLow = info.config.huLow;
+    m.huHigh = info.config.huHigh;
+    m.image = npySlice((fs::path(modelDir) / "training_image.npy").string());
+    const Slice<float> labelValues = npySlice((fs::path(modelDir) / "training_labels.npy").string());
+    m.labels = LabelSlice(labelValues.width(), labelValues.height());
+    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
+        m.labels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
+    return m;
+}
+
+EvalSample asJudgeInput(const gan::SynthesizedSample& s, const std::string& id) {
+    EvalSample e;
+    e.id = id;
+    e.image = unitImageToBytes(s.image);
+    e.labels = s.labels;
+    return e;
+}
+
 }  // namespace
 
 LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold) {
@@ -117,19 +149,14 @@ QualityResult measureQuality(const QualityRequest& request) {
     if (!info.complete) throw std::runtime_error(request.modelDir + ": the model has not finished training");
     gan::Synthesizer synth(request.modelDir, request.device);
     const gan::GanConfig& cfg = synth.config();
-    const Json* provenance = info.json.find("provenance");
-    const bool hu = !provenance || !provenance->contains("values_are_hu") || provenance->at("values_are_hu").asBool();
-    auto scaled = [&](const Slice<float>& s) { return inSourceUnits(s, hu, cfg.huLow, cfg.huHigh); };
-    const std::string unitName = hu ? "HU" : "grey levels (0-255)";
+    const ModelSource source = readModelSource(request.modelDir, info);
+    const bool hu = source.hu;
+    auto scaled = [&](const Slice<float>& s) { return source.inUnits(s); };
+    const std::string unitName = source.unitName();
 
     QualityResult result;
-    const std::string imagePath = (fs::path(request.modelDir) / "training_image.npy").string();
-    const std::string labelPath = (fs::path(request.modelDir) / "training_labels.npy").string();
-    result.real = npySlice(imagePath);
-    const Slice<float> labelValues = npySlice(labelPath);
-    result.trainingLabels = LabelSlice(labelValues.width(), labelValues.height());
-    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
-        result.trainingLabels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
+    result.real = source.image;
+    result.trainingLabels = source.labels;
 
     Json report = Json::object();
     report.set("model", fs::absolute(request.modelDir).string());
@@ -230,14 +257,7 @@ QualityResult measureQuality(const QualityRequest& request) {
         so.seed = request.seed + 1000 * m;
         std::vector<gan::SynthesizedSample> made = synth.synthesize(request.masks[m].labels, so);
         std::vector<EvalSample> asBytes;
-        for (const auto& s : made) {
-            EvalSample e;
-            e.id = request.masks[m].file;
-            e.image = Slice<float>(s.image.width(), s.image.height());
-            for (std::size_t i = 0; i < e.image.pixels().size(); ++i) e.image.pixels()[i] = gan::unitToByte(s.image.pixels()[i]);
-            e.labels = s.labels;
-            asBytes.push_back(std::move(e));
-        }
+        for (const auto& s : made) asBytes.push_back(asJudgeInput(s, request.masks[m].file));
         const std::vector<LabelSlice> predicted = judge ? judge->segment(asBytes) : std::vector<LabelSlice>{};
         for (std::size_t k = 0; k < made.size(); ++k) {
             Json row = Json::object();
@@ -319,16 +339,9 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
                                                                                  std::optional<double> minDice, int threads, Json& description) {
     auto judge = std::make_shared<EvalModel>(judgeDir, threads);
     if (judge->task() != "segmentation") throw std::runtime_error(judgeDir + ": a " + judge->task() + " model cannot judge: a segmentation model is needed");
-    const gan::ModelInfo info = gan::readModelInfo(modelDir);
-    const Json* provenance = info.json.find("provenance");
-    const bool hu = !provenance || !provenance->contains("values_are_hu") || provenance->at("values_are_hu").asBool();
-    const double huLow = info.config.huLow, huHigh = info.config.huHigh;
-    const Slice<float> real = inSourceUnits(npySlice((fs::path(modelDir) / "training_image.npy").string()), hu, huLow, huHigh);
-    const Slice<float> labelValues = npySlice((fs::path(modelDir) / "training_labels.npy").string());
-    LabelSlice realLabels(labelValues.width(), labelValues.height());
-    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
-        realLabels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
-    const ValueStats realLung = statsInside(real, realLabels, 1), realInfection = statsInside(real, realLabels, 2);
+    const ModelSource source = readModelSource(modelDir, gan::readModelInfo(modelDir));
+    const Slice<float> real = source.inUnits(source.image);
+    const ValueStats realLung = statsInside(real, source.labels, 1), realInfection = statsInside(real, source.labels, 2);
     const double lungThreshold = minDice ? *minDice : QualityRequest{}.minLungDice;
     const double infectionThreshold = minDice ? *minDice : QualityRequest{}.minInfectionDice;
 
@@ -339,18 +352,14 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
     description.set("flag_thresholds", Json::arrayOf(std::vector<double>{lungThreshold, infectionThreshold}));
     description.set("rule", minDice ? "samples with lung DSC, or infection DSC where the mask has infection, below min_dice are left out"
                                     : "every sample is kept; suspect when lung DSC < the first threshold or infection DSC < the second");
-    description.set("unit", hu ? "HU" : "grey levels (0-255)");
+    description.set("unit", source.unitName());
 
     return [=](const gan::SynthesizedSample& sample) {
-        EvalSample e;
-        e.image = Slice<float>(sample.image.width(), sample.image.height());
-        for (std::size_t i = 0; i < e.image.pixels().size(); ++i) e.image.pixels()[i] = gan::unitToByte(sample.image.pixels()[i]);
-        e.labels = sample.labels;
-        const LabelSlice predicted = judge->segment({e}).front();
+        const LabelSlice predicted = judge->segment({asJudgeInput(sample, "")}).front();
         const std::size_t n = sample.labels.pixels().size();
         const DiceValue dl = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 1);
         const DiceValue di = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 2);
-        const Slice<float> values = inSourceUnits(sample.image, hu, huLow, huHigh);
+        const Slice<float> values = source.inUnits(sample.image);
         gan::SampleAssessment a;
         Json d = Json::object();
         d.set("lung", number(dl.dice));

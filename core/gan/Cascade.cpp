@@ -126,6 +126,15 @@ std::uint64_t fileHash(const std::string& path) {
     return h;
 }
 
+Json weightRecord(const std::string& path) {
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fileHash(path)));
+    Json e = Json::object();
+    e.set("bytes", static_cast<double>(fs::file_size(path)));
+    e.set("fnv1a64", hex);
+    return e;
+}
+
 void writeTextAtomically(const std::string& path, const std::string& text) { ctsw::writeTextAtomically(path, text); }
 
 Json readModelJson(const std::string& dir) {
@@ -157,9 +166,7 @@ void verifyWeightFile(const std::string& dir, const Json& j, const std::string& 
     if (bytes != entry->numberOr("bytes", -1))
         throw std::runtime_error(path + ": " + std::to_string(static_cast<long long>(bytes)) + " bytes, expected " +
                                  std::to_string(static_cast<long long>(entry->numberOr("bytes", -1))) + " (truncated or replaced)");
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fileHash(path)));
-    if (entry->stringOr("fnv1a64", "") != hex) throw std::runtime_error(path + ": content hash differs from config.json (corrupt or replaced)");
+    if (entry->stringOr("fnv1a64", "") != weightRecord(path).stringOr("fnv1a64", "")) throw std::runtime_error(path + ": content hash differs from config.json (corrupt or replaced)");
 }
 
 }  // namespace store

@@ -66,6 +66,9 @@ void loadModule(torch::nn::Module& m, const std::string& path);  // throws std::
 void saveOptimizer(torch::optim::Optimizer& o, const std::string& path);
 void loadOptimizer(torch::optim::Optimizer& o, const std::string& path);
 std::uint64_t fileHash(const std::string& path);
+// {"bytes", "fnv1a64"} of a written file: what config.json and checkpoint states list, and what
+// verifyWeightFile checks.
+Json weightRecord(const std::string& path);
 void writeTextAtomically(const std::string& path, const std::string& text);
 // Reads and checks config.json (format, version); throws std::runtime_error naming the file.
 Json readModelJson(const std::string& modelDir);

@@ -23,12 +23,6 @@ namespace {
 constexpr const char* kFormat = "cosingan-checkpoint";
 constexpr const char* kFiles[] = {"g.pt", "d.pt", "opt_g.pt", "opt_d.pt"};
 
-std::string hex64(std::uint64_t v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 void saveFile(const CheckpointModules& m, int index, const std::string& path) {
     switch (index) {
     case 0: store::saveModule(m.generator, path); break;
@@ -98,10 +92,7 @@ void CheckpointFolder::save(int scale, int stage, int iteration, const Checkpoin
         for (int i = 0; i < 4; ++i) {
             const std::string path = (partial / kFiles[i]).string();
             saveFile(modules, i, path);
-            Json e = Json::object();
-            e.set("bytes", static_cast<double>(fs::file_size(path)));
-            e.set("fnv1a64", hex64(store::fileHash(path)));
-            weights.set(kFiles[i], e);
+            weights.set(kFiles[i], store::weightRecord(path));
             if (i == 0) faultPoint("checkpoint-files");
         }
     } catch (const std::exception& e) {

@@ -22,12 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string hex64(std::uint64_t v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
-    return b;
-}
-
 // Every iteration draws from a seed of its own, so a resumed run repeats the uninterrupted one.
 void seedFor(std::uint64_t base, int scale, int stage, int iteration) {
     std::uint64_t h = base * 0x9E3779B97F4A7C15ull;
@@ -70,12 +64,7 @@ private:
 
     void prepareFolder();
     void writeModelJson();
-    void recordWeight(const std::string& file) {
-        Json e = Json::object();
-        e.set("bytes", static_cast<double>(fs::file_size(path(file))));
-        e.set("fnv1a64", hex64(store::fileHash(path(file))));
-        weights_.set(file, e);
-    }
+    void recordWeight(const std::string& file) { weights_.set(file, store::weightRecord(path(file))); }
     void saveWeights(torch::nn::Module& m, const std::string& file) {
         store::saveModule(m, path(file));
         recordWeight(file);

@@ -115,6 +115,15 @@ using FloatImage3 = itk::Image<float, 3>;
 // The largest volume read (2^30 voxels, 4 GiB as float): a 1024 x 1024 x 1024 CT; bigger is a corrupt header.
 constexpr double kMaxNiftiVoxels = 1073741824.0;
 
+// zlib's reason for a failed read (without the file name it puts first), as an IoError; closes `f`.
+[[noreturn]] void throwGzipProblem(gzFile f, const std::string& path) {
+    int code = Z_OK;
+    std::string message = gzerror(f, &code);
+    gzclose(f);
+    if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
+    throw IoError(path, "damaged compressed data (" + message + ")");
+}
+
 // Checks a NIfTI-1 header's numbers before ITK sees them: ITK 5.2 aborts the process (a vnl
 // assertion) on a non-finite orientation, and trusts dimensions. zlib reads plain and gzip files alike.
 double checkNiftiHeader(const std::string& path) {
@@ -122,11 +131,8 @@ double checkNiftiHeader(const std::string& path) {
     if (!f) throw IoError(path, "cannot open");
     unsigned char h[348];
     const int n = gzread(f, h, sizeof h);
-    int zerr = Z_OK;
-    std::string zmessage = n < 0 ? gzerror(f, &zerr) : "";
+    if (n < 0) throwGzipProblem(f, path);
     gzclose(f);
-    if (zmessage.rfind(path + ": ", 0) == 0) zmessage.erase(0, path.size() + 2);
-    if (n < 0) throw IoError(path, "damaged compressed data (" + zmessage + ")");
     if (n < 4) throw IoError(path, "not a NIfTI file (no header)");
     auto int32At = [&](int at, bool swap) {
         unsigned char b[4];
@@ -187,13 +193,7 @@ double niftiContentBytes(const std::string& path, double enough) {
     double total = 0;
     for (;;) {
         const int n = gzread(f, buffer.data(), static_cast<unsigned>(buffer.size()));
-        if (n < 0) {
-            int code = Z_OK;
-            std::string message = gzerror(f, &code);
-            gzclose(f);
-            if (message.rfind(path + ": ", 0) == 0) message.erase(0, path.size() + 2);
-            throw IoError(path, "damaged compressed data (" + message + ")");
-        }
+        if (n < 0) throwGzipProblem(f, path);
         total += n;
         if (n == 0 || total > enough) break;
     }

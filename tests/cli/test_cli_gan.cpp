@@ -131,14 +131,6 @@ TEST_F(CliGanData, SigtermStopsWithACheckpointAndResumeFinishes) {
 
 namespace {
 
-// Every weight file of a model folder (finished stages, discriminators, the feature U-Net), by name.
-std::map<std::string, std::string> weightFiles(const std::string& model) {
-    std::map<std::string, std::string> out;
-    for (const auto& e : fs::directory_iterator(model))
-        if (e.path().extension() == ".pt") out[e.path().filename().string()] = ctsw::test::readFile(e.path().string());
-    return out;
-}
-
 bool killedBySignal(const CommandResult& r) { return r.exitCode == -1 || r.exitCode == 128 + SIGKILL; }
 
 }  // namespace
@@ -149,7 +141,7 @@ TEST_F(CliGanData, SigkillAtAnyPointThenResumeGivesTheUninterruptedModel) {
     CommandResult r = run(trainArgs(reference));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const auto expected = weightFiles(reference);
+    const auto expected = ctsw::test::weightFilesOf(reference);
     ASSERT_GE(expected.size(), 8u);
 
     // Three kills at named points (inside a checkpoint write, between a checkpoint's files and its
@@ -177,7 +169,7 @@ TEST_F(CliGanData, SigkillAtAnyPointThenResumeGivesTheUninterruptedModel) {
         ASSERT_TRUE(killedBySignal(r)) << "kill " << k << " did not happen (exit " << r.exitCode << "): " << r.err;
         r = run("train --resume --threads 1 --out " + shellQuote(model));
         ASSERT_EQ(r.exitCode, 0) << "resume after kill " << k << ": " << r.err;
-        const auto got = weightFiles(model);
+        const auto got = ctsw::test::weightFilesOf(model);
         ASSERT_EQ(got.size(), expected.size()) << "kill " << k;
         for (const auto& [name, bytes] : expected) EXPECT_TRUE(got.at(name) == bytes) << name << " differs after kill " << k << " and resume";
         EXPECT_FALSE(fs::exists(model + "/checkpoint")) << "a finished model keeps no checkpoint";
@@ -206,7 +198,7 @@ TEST_F(CliGanData, ADamagedCheckpointIsNamedAndTheEarlierOneIsUsed) {
     EXPECT_TRUE(named) << r.out;
     const std::string reference = work_.file("reference");
     ASSERT_EQ(run(args(reference)).exitCode, 0);
-    EXPECT_TRUE(weightFiles(model) == weightFiles(reference)) << "resuming from the earlier checkpoint must give the same model";
+    EXPECT_TRUE(ctsw::test::weightFilesOf(model) == ctsw::test::weightFilesOf(reference)) << "resuming from the earlier checkpoint must give the same model";
 
     // Both checkpoints damaged: a clear refusal naming the file and what to do, nothing overwritten.
     const std::string second = work_.file("second");

@@ -63,13 +63,6 @@ private:
 #define REQUIRE_SMALL_DISK(disk) \
     if (!(disk).mounted()) GTEST_SKIP() << "needs root to mount a small tmpfs (disk-full tests); skipping"
 
-std::map<std::string, std::string> weightFiles(const std::string& model) {
-    std::map<std::string, std::string> out;
-    for (const auto& e : fs::directory_iterator(model))
-        if (e.path().extension() == ".pt") out[e.path().filename().string()] = ctsw::test::readFile(e.path().string());
-    return out;
-}
-
 class FaultsData : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -131,7 +124,7 @@ TEST_F(FaultsData, ADiskThatFillsDuringTrainingStopsItCleanlyAndResumeFinishesTh
         disk.empty();
         r = moment.resumable ? run("train --resume --threads 1 --out " + shellQuote(model)) : run(trainArgs(model));
         ASSERT_EQ(r.exitCode, 0) << what << r.err;
-        EXPECT_TRUE(weightFiles(model) == weightFiles(reference)) << what << "the finished model differs from the uninterrupted one";
+        EXPECT_TRUE(ctsw::test::weightFilesOf(model) == ctsw::test::weightFilesOf(reference)) << what << "the finished model differs from the uninterrupted one";
     }
 }
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -59,6 +60,15 @@ inline std::string readFile(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// The contents of every LibTorch weight file (*.pt) directly in `folder`, by name: two models compare equal
+// when their weights are bit-identical.
+inline std::map<std::string, std::string> weightFilesOf(const std::string& folder) {
+    std::map<std::string, std::string> out;
+    for (const auto& e : fs::directory_iterator(folder))
+        if (e.path().extension() == ".pt") out[e.path().filename().string()] = readFile(e.path().string());
+    return out;
 }
 
 inline void writeFile(const std::string& path, const std::string& bytes) {
