@@ -4,6 +4,10 @@
 #   SECONDS_PER_TARGET defaults to 60; targets default to all; FUZZ_JOBS (default: the core count)
 #   targets run at once. The growing corpus is kept in build-fuzz/corpus/TARGET (seeded from
 #   tests/fuzz/seeds); a crash leaves its input in build-fuzz/crashes/TARGET and makes the script exit 1.
+#   FUZZ_SEED fixes libFuzzer's random seed and FUZZ_FRESH_CORPUS=1 starts every target from the seeds
+#   alone: the test command's run (fuzz.readers) uses both, so that a failure on one machine is the same
+#   sequence of inputs on another (run longer with the same seed to get past where it failed). Without
+#   them every run explores anew and the corpus grows.
 # A crash found here becomes a regression input in tests/fuzz/regressions/TARGET/ (small files), which
 # the ordinary test build replays through the same readers (tests/core: FuzzRegressions).
 set -euo pipefail
@@ -35,20 +39,35 @@ max_len() {
   esac
 }
 
+SEED_OPTION=()
+[ -n "${FUZZ_SEED:-}" ] && SEED_OPTION=(-seed="$FUZZ_SEED")
+
 run_one() {
   local target="$1" corpus="$BUILD/corpus/$1" crashes="$BUILD/crashes/$1" log="$BUILD/logs/$1.log"
+  [ "${FUZZ_FRESH_CORPUS:-0}" = 1 ] && corpus="$BUILD/corpus-fresh/$1" && rm -rf "$corpus"
   mkdir -p "$corpus" "$crashes" "$BUILD/logs"
-  local seeds
+  local seeds rc
   seeds="$(seed_folder "$target")"
   # -rss_limit_mb: a reader that allocates what a forged header asks for is a defect, caught here.
-  "$BUILD/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$target")" \
-    -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1536 -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1
-  local rc=$?
+  "$BUILD/tests/fuzz/$target" "$corpus" "$seeds" "${SEED_OPTION[@]}" -max_total_time="$SECONDS_PER_TARGET" -max_len="$(max_len "$target")" \
+    -timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1536 -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1 \
+    && rc=0 || rc=$?  # not under set -e: a failing target must still print its line
   local runs cov
   runs="$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo '?')"
   cov="$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo '?')"
   printf '%-16s %6ss  executions %10s  coverage %6s  corpus %5s  exit %s\n' "$target" "$SECONDS_PER_TARGET" "$runs" "$cov" \
     "$(find "$corpus" -type f | wc -l)" "$rc"
+  if [ "$rc" -ne 0 ]; then
+    # The reason (the sanitizer's or libFuzzer's report) belongs in the test's own output: a CI log
+    # is often all there is of a failing run.
+    grep -E -m1 -A30 '==ERROR|SUMMARY|deadly signal|timeout after|out-of-memory|leak' "$log" | head -60 >&2 || true
+    local input
+    for input in "$crashes"/*; do  # small inputs travel in the log itself, to be replayed anywhere
+      [ -f "$input" ] || continue
+      echo "input $(basename "$input") ($(stat -c %s "$input") bytes)" >&2
+      [ "$(stat -c %s "$input")" -le 4096 ] && base64 -w 0 "$input" >&2 && echo >&2
+    done
+  fi
   return $rc
 }
 
