@@ -283,7 +283,12 @@ TEST(FuzzRegressions, EveryInputTheFuzzersFoundIsRefusedByName) {
             } else if (k == "nifti") {
                 EXPECT_NE(outcomeOf([&] { readNifti(file); }, file).find(file), std::string::npos) << file;
             } else if (k == "png" || k == "jpeg" || k == "npy" || k == "mask_png") {
-                EXPECT_NE(outcomeOf([&] { readImage2D(file); }, file).find(file), std::string::npos) << file;
+                const std::string outcome = outcomeOf([&] { readImage2D(file); }, file);
+                EXPECT_NE(outcome.find(file), std::string::npos) << file << ": " << outcome;
+                // The PNG whose text chunk claims 2 GiB is refused before libpng allocates that.
+                if (file.find("claims-2-gib") != std::string::npos) {
+                    EXPECT_NE(outcome.find("tEXt chunk claims 2046820389 bytes"), std::string::npos) << outcome;
+                }
             } else {
                 ADD_FAILURE() << "no replay rule for " << kind.path();
             }

@@ -31,7 +31,7 @@ inline MixedDicomFolder makeMixedDicomFolder(const std::string& dataDir, const s
     for (int s = 0; s < series; ++s) {
         const fs::path dir = fs::path(out) / ("batch" + std::to_string(s / 100)) / ("series" + std::to_string(s));
         fs::create_directories(dir);
-        char digits[8];
+        char digits[16];
         std::snprintf(digits, sizeof digits, "%05d", 10000 + s);
         for (std::size_t i = 0; i < originals.size(); ++i) {
             std::string bytes = originals[i];
