@@ -24,14 +24,18 @@ int runLungMask(const std::vector<std::string>& argv) {
             throw UsageError("--threshold expects a number");
         }
     }
-    o.maxBorderSides = args.flag("keep-border") ? 2 : 0;
-    bool keptBorder = false;
-    LabelSlice labels = mask::deriveLungMask(img.values, o, &keptBorder);
+    bool keptBorder = args.flag("keep-border");
+    LabelSlice labels;
     if (keptBorder) {
-        // Images cropped to the thorax (MedSeg) have lungs touching the border; say so and keep them.
-        o.maxBorderSides = 2;
-        std::fprintf(stderr, "note: almost no lung without the components that touch the border (an image cropped to the thorax?); "
-                             "kept them: %zu lung pixels\n", countLabels(labels.pixels()).perLabel[1]);
+        mask::LungMaskOptions cropped = mask::LungMaskOptions::forCroppedThorax(img.valuesAreHu);
+        cropped.threshold = o.threshold;
+        labels = mask::automaticLungMask(img.values, cropped);
+    } else {
+        labels = mask::deriveLungMask(img.values, o, &keptBorder);
+        // Images cropped to the thorax (MedSeg) have lungs touching the border; say so.
+        if (keptBorder)
+            std::fprintf(stderr, "note: the lungs touch the border (an image cropped to the thorax?); kept the components that touch it, "
+                                 "pure air (airways, gas) dropped: %zu lung pixels\n", countLabels(labels.pixels()).perLabel[1]);
     }
     std::size_t infection = 0;
     if (args.has("infection")) {
@@ -45,7 +49,7 @@ int runLungMask(const std::vector<std::string>& argv) {
     if (isNiftiPath(out)) writeNiftiLabels(sliceAsVolume(labels), out);
     else writePngLabels(labels, out);
     std::printf("wrote %s: DERIVED lung mask (threshold %g, %s) %zu lung pixels, %zu infection pixels%s\n", out.c_str(), o.threshold,
-                o.maxBorderSides == 0 ? "air touching the border dropped" : "components touching up to 2 sides kept", c.perLabel[1], c.perLabel[2], args.has("infection") ? " (from the given infection mask)" : "");
+                keptBorder ? "lungs touching the border kept, pure air dropped" : "air touching the border dropped", c.perLabel[1], c.perLabel[2], args.has("infection") ? " (from the given infection mask)" : "");
     if (c.perLabel[1] + c.perLabel[2] == 0) std::fprintf(stderr, "warning: no lung found; try --threshold or --keep-border\n");
     return kOk;
 }

@@ -52,6 +52,7 @@ int fileNumber(const fs::path& p) {
 Slice<float> squareResize(const Slice<float>& image, int size, float pad) {
     const Slice<float> sq = padSquare(image, pad);
     const int n = sq.width();
+    if (size == kOwnSize || size == n) return sq;
     Slice<float> out(size, size);
     const double scale = static_cast<double>(n) / size;
     for (int y = 0; y < size; ++y) {
@@ -73,6 +74,7 @@ Slice<float> squareResize(const Slice<float>& image, int size, float pad) {
 LabelSlice squareResizeLabels(const LabelSlice& labels, int size) {
     const LabelSlice sq = padSquare<std::uint8_t>(labels, 0);
     const int n = sq.width();
+    if (size == kOwnSize || size == n) return sq;
     LabelSlice out(size, size);
     for (int y = 0; y < size; ++y) {
         const int sy = std::min(n - 1, static_cast<int>((y + 0.5) * n / size));

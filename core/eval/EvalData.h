@@ -25,7 +25,9 @@ struct EvalSample {
 Slice<float> unitImageToBytes(const Slice<float>& unit);
 
 // Pads to a square (with the image's darkest value and background labels), then resizes: bilinear for
-// the image, nearest for the labels.
+// the image, nearest for the labels. kOwnSize keeps the padded square's own side (no resampling): test
+// slices scored at their own resolution, as a radiologist's mask is drawn.
+constexpr int kOwnSize = 0;
 Slice<float> squareResize(const Slice<float>& image, int size, float pad);
 LabelSlice squareResizeLabels(const LabelSlice& labels, int size);
 

@@ -61,16 +61,42 @@ gan::AugmentStrength augmentation(bool strong) {
     return s;
 }
 
-double learningRateFactor(int epoch, int epochs) {
-    const int keep = epochs / 2;
-    if (epoch < keep) return 1.0;
-    return 1.0 - static_cast<double>(epoch - keep + 1) / (epochs - keep + 1);
+// Argmax labels of `samples` run through `net` at `size`, each back at its own size.
+std::vector<LabelSlice> segmentWith(SegNetImpl& net, const std::vector<EvalSample>& samples, int size) {
+    torch::NoGradGuard guard;
+    std::vector<LabelSlice> out;
+    for (std::size_t start = 0; start < samples.size(); start += 8) {
+        const std::vector<EvalSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(start),
+                                            samples.begin() + static_cast<std::ptrdiff_t>(std::min(samples.size(), start + 8)));
+        auto [img, lab] = stack(chunk, size);
+        auto pred = net.forward(img).argmax(1).to(torch::kUInt8).contiguous();
+        for (int64_t i = 0; i < pred.size(0); ++i) {
+            LabelSlice l(size, size);
+            std::copy(pred[i].data_ptr<std::uint8_t>(), pred[i].data_ptr<std::uint8_t>() + size * size, l.pixels().begin());
+            const int own = chunk[static_cast<std::size_t>(i)].labels.width();
+            out.push_back(own == size ? std::move(l) : squareResizeLabels(l, own));
+        }
+    }
+    return out;
 }
 
-template <typename Net, typename LossFn>
-FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o, const std::string& task, const std::string& dir, LossFn&& lossOf) {
+double meanOrNan(const std::vector<double>& v) {
+    if (v.empty()) return std::nan("");
+    double sum = 0;
+    for (double x : v) sum += x;
+    return sum / static_cast<double>(v.size());
+}
+
+Json numberOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+
+// afterEpoch(epoch, trainingSeconds, modelJson) runs after each epoch with the network in train mode;
+// it may evaluate (switching modes itself) and add to the model's JSON.
+template <typename Net, typename LossFn, typename AfterEpoch>
+FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o, const std::string& task, const std::string& dir, LossFn&& lossOf,
+              AfterEpoch&& afterEpoch) {
     if (set.empty()) throw std::invalid_argument("training set \"" + o.trainingSet + "\" is empty");
     if (o.epochs < 1 || o.batch < 1) throw std::invalid_argument("epochs and batch must be at least 1");
+    if (o.schedule != "paper" && o.schedule != "cosine") throw std::invalid_argument("unknown learning-rate schedule \"" + o.schedule + "\" (paper or cosine)");
     gan::setThreads(o.threads);
     torch::manual_seed(o.seed);
     const int size = set.front().image.width();
@@ -82,12 +108,16 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     const int64_t perEpoch = std::max<int64_t>(1, (n + o.batch - 1) / o.batch);
     FitReport report;
     Json epochLosses = Json::array();
-    const auto t0 = std::chrono::steady_clock::now();
+    Json modelJson = Json::object();
+    double trainingSeconds = 0;
+    const int64_t steps = perEpoch * o.epochs;
     for (int epoch = 0; epoch < o.epochs; ++epoch) {
-        for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(o.lr * learningRateFactor(epoch, o.epochs));
+        const auto epochStart = std::chrono::steady_clock::now();
         auto order = torch::randperm(n, torch::kLong);
         double sum = 0;
         for (int64_t b = 0; b < perEpoch; ++b) {
+            const double factor = learningRateFactor(o.schedule, epoch, o.epochs, epoch * perEpoch + b, steps);
+            for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(o.lr * factor);
             auto idx = order.slice(0, b * o.batch, std::min(n, (b + 1) * o.batch));
             if (idx.size(0) < 2 && n >= 2) idx = torch::cat({idx, order.slice(0, 0, 1)});  // BatchNorm needs 2 samples
             auto [img, lab] = gan::augment(images.index_select(0, idx), labels.index_select(0, idx), strength);
@@ -100,6 +130,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
             sum += loss.template item<double>();
             ++report.iterations;
         }
+        trainingSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
         const double mean = sum / static_cast<double>(perEpoch);
         if (epoch == 0) report.firstEpochLoss = mean;
         report.lastEpochLoss = mean;
@@ -109,8 +140,9 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
             std::snprintf(line, sizeof line, "%s %s on %s: epoch %d/%d, loss %.4f", task.c_str(), o.arch.c_str(), o.trainingSet.c_str(), epoch + 1, o.epochs, mean);
             o.log(line);
         }
+        afterEpoch(epoch + 1, trainingSeconds, modelJson, report);
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.seconds = trainingSeconds;
     fs::create_directories(dir);
     gan::store::saveModule(*net, (fs::path(dir) / "model.pt").string());
     Json j = Json::object();
@@ -123,6 +155,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     j.set("epochs", o.epochs);
     j.set("batch", o.batch);
     j.set("lr", o.lr);
+    j.set("schedule", o.schedule);
     j.set("seed", static_cast<double>(o.seed));
     j.set("strong_augmentation", o.strongAugment);
     j.set("training_set", o.trainingSet);
@@ -130,20 +163,80 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     j.set("pretrained", "none (from scratch: ImageNet weights are not available)");
     j.set("epoch_losses", epochLosses);
     j.set("seconds", report.seconds);
+    for (const auto& [key, value] : modelJson.asObject()) j.set(key, value);
     writeTextAtomically((fs::path(dir) / "model.json").string(), j.dump(2) + "\n");
     return report;
 }
 
 }  // namespace
 
+double learningRateFactor(const std::string& schedule, int epoch, int epochs, std::int64_t step, std::int64_t steps) {
+    if (schedule == "cosine") {
+        const std::int64_t warmup = std::max<std::int64_t>(1, steps / 20);
+        if (step < warmup) return static_cast<double>(step + 1) / static_cast<double>(warmup);
+        const double t = static_cast<double>(step - warmup) / static_cast<double>(std::max<std::int64_t>(1, steps - warmup));
+        constexpr double kFloor = 0.01;
+        return kFloor + (1.0 - kFloor) * 0.5 * (1.0 + std::cos(M_PI * t));
+    }
+    // The paper's: constant for the first half of the epochs, then linearly down, per epoch.
+    const int keep = epochs / 2;
+    if (epoch < keep) return 1.0;
+    return 1.0 - static_cast<double>(epoch - keep + 1) / (epochs - keep + 1);
+}
+
 FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
+    if (o.loss != "ce" && o.loss != "dice-ce") throw std::invalid_argument("unknown segmentation loss \"" + o.loss + "\" (ce or dice-ce)");
     auto net = makeSegNet(o.arch, o.width);
     const auto weights = torch::tensor({0.1, 1.0, 5.0});
-    return fit(net, set, o, "segmentation", dir, [&](const torch::Tensor& img, const torch::Tensor& lab) {
+    const int size = set.empty() ? 0 : set.front().image.width();
+    Json curve = Json::array();
+    auto lossOf = [&](const torch::Tensor& img, const torch::Tensor& lab) {
         auto logits = net->forward(img);
-        return torch::nn::functional::cross_entropy(logits, lab.squeeze(1).round().to(torch::kLong),
-                                                    torch::nn::functional::CrossEntropyFuncOptions().weight(weights));
-    });
+        auto target = lab.squeeze(1).round().to(torch::kLong);
+        auto ce = torch::nn::functional::cross_entropy(logits, target, torch::nn::functional::CrossEntropyFuncOptions().weight(weights));
+        if (o.loss == "ce") return ce;
+        // Soft Dice over the whole batch (a slice without infection then does not make the term 0/0).
+        auto probabilities = torch::softmax(logits, 1);
+        auto oneHot = torch::one_hot(target, 3).permute({0, 3, 1, 2}).to(torch::kFloat32);
+        auto dims = std::vector<int64_t>{0, 2, 3};
+        auto overlap = (probabilities * oneHot).sum(dims), total = probabilities.sum(dims) + oneHot.sum(dims);
+        auto diceLoss = 1.0 - ((2.0 * overlap + 1.0) / (total + 1.0)).slice(0, 1, 3).mean();
+        return ce + diceLoss;
+    };
+    auto afterEpoch = [&](int epoch, double seconds, Json& modelJson, FitReport& report) {
+        if (!o.validation || o.validation->empty()) return;
+        if (epoch % std::max(1, o.validateEvery) != 0 && epoch != o.epochs) return;
+        net->eval();
+        const SegScores scores = scoreSegmentation(segmentWith(*net, *o.validation, size), *o.validation);
+        net->train();
+        ValidationPoint point{epoch, seconds, meanOrNan(scores.lungPerSlice), meanOrNan(scores.infectionPerSlice)};
+        report.curve.push_back(point);
+        if (o.onValidation) o.onValidation(point);
+        Json p = Json::object();
+        p.set("epoch", epoch);
+        p.set("training_minutes", seconds / 60.0);
+        p.set("dice_lung", numberOrNull(point.lungDice));
+        p.set("dice_infection", numberOrNull(point.infectionDice));
+        curve.push(p);
+        modelJson.set("validation_curve", curve);
+        if (epoch == o.epochs) {
+            // The judge's own quality on real slices, which `cosingan quality` reports beside its scores.
+            bool derived = false;
+            for (const auto& s : *o.validation) derived = derived || s.lungDerived;
+            Json e = Json::object();
+            e.set("test_set", o.validationSet);
+            e.set("slices", scores.slices);
+            e.set("scored_at", "each slice's own size (padded square)");
+            Json d = Json::object();
+            d.set("lung", numberOrNull(point.lungDice));
+            d.set("infection", numberOrNull(point.infectionDice));
+            e.set("dice", d);
+            e.set("dice_method", "mean per slice; a slice is left out of a class it has in neither truth nor prediction");
+            e.set("lung_label", derived ? "derived automatically (not drawn by radiologists)" : "as given");
+            modelJson.set("evaluation", e);
+        }
+    };
+    return fit(net, set, o, "segmentation", dir, lossOf, afterEpoch);
 }
 
 FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
@@ -152,7 +245,7 @@ FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& o,
         // The label follows the augmented mask: a crop that cuts the infection away is a negative.
         auto target = (lab.flatten(1) > 1.5).any(1).to(torch::kFloat32);
         return torch::nn::functional::binary_cross_entropy_with_logits(net->forward(classifierInput(img)), target);
-    });
+    }, [](int, double, Json&, FitReport&) {});
 }
 
 bool isTrainedModel(const std::string& dir) {
@@ -203,23 +296,7 @@ int EvalModel::size() const { return impl_->size; }
 std::vector<LabelSlice> EvalModel::segment(const std::vector<EvalSample>& samples) const {
     if (!impl_->seg) throw std::invalid_argument("a " + task() + " model cannot segment");
     gan::setThreads(impl_->threads);
-    torch::NoGradGuard guard;
-    std::vector<LabelSlice> out;
-    const int size = impl_->size;
-    for (std::size_t start = 0; start < samples.size(); start += 8) {
-        const std::vector<EvalSample> chunk(samples.begin() + static_cast<std::ptrdiff_t>(start),
-                                            samples.begin() + static_cast<std::ptrdiff_t>(std::min(samples.size(), start + 8)));
-        auto [img, lab] = stack(chunk, size);
-        auto pred = impl_->seg->forward(img).argmax(1).to(torch::kUInt8).contiguous();
-        for (int64_t i = 0; i < pred.size(0); ++i) {
-            LabelSlice l(size, size);
-            std::copy(pred[i].data_ptr<std::uint8_t>(), pred[i].data_ptr<std::uint8_t>() + size * size, l.pixels().begin());
-            // Back to the sample's own size, if it differs.
-            const int own = chunk[static_cast<std::size_t>(i)].labels.width();
-            out.push_back(own == size ? std::move(l) : squareResizeLabels(l, own));
-        }
-    }
-    return out;
+    return segmentWith(*impl_->seg, samples, impl_->size);
 }
 
 std::vector<double> EvalModel::infectionProbability(const std::vector<EvalSample>& samples) const {

@@ -170,6 +170,7 @@ QualityResult measureQuality(const QualityRequest& request) {
     clean.count = 1;
     clean.randomizedCondition = false;
     result.self = synth.synthesize(result.trainingLabels, clean).front().image;
+    result.scales = synth.scaleOutputs(result.trainingLabels);
     {
         // Body: -500 HU for CT (between air and soft tissue), grey 110 for lung-window 8-bit images.
         const float threshold = hu ? static_cast<float>((-500.0 - cfg.huLow) / (cfg.huHigh - cfg.huLow) * 2 - 1) : static_cast<float>(110.0 / 127.5 - 1);

@@ -49,6 +49,7 @@ struct QualityResult {
     Slice<float> real, self;  // [-1, 1], top size
     LabelSlice trainingLabels;
     std::vector<QualitySample> samples;
+    std::vector<gan::ScaleOutput> scales;  // the training mask through every scale (the per-scale grid)
 };
 
 // Throws std::runtime_error naming the model or judge folder when it cannot be used.

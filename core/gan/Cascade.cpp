@@ -41,7 +41,7 @@ torch::Tensor applyGenerator(UNetGenerator& g, const torch::Tensor& condition, c
     return residual ? (previous + out).clamp(-1.0, 1.0) : out;
 }
 
-torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool dropout, const std::vector<torch::Tensor>& uniforms) {
+torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool dropout, const std::vector<torch::Tensor>& uniforms, const StageObserver& observe) {
     torch::NoGradGuard guard;
     const int64_t b = labels.size(0);
     torch::Tensor x = torch::zeros({b, 1, config_.sizes[0], config_.sizes[0]}, labels.options());
@@ -53,10 +53,12 @@ torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool 
         n.stage1->eval();
         n.stage1->setDropoutActive(dropout);
         x = applyGenerator(n.stage1, c, prev, config_.residual);
+        if (observe) observe(s, 1, x);
         if (n.stage2) {
             n.stage2->eval();
             n.stage2->setDropoutActive(dropout);
             x = applyGenerator(n.stage2, c, x, config_.residual);
+            if (observe) observe(s, 2, x);
         }
     }
     return x;

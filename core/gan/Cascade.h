@@ -2,6 +2,7 @@
 // The trained pyramid and the model folder on disk (internal to core/gan).
 #include <torch/torch.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,10 @@ public:
     // randomized condition and dropout as asked. No gradients.
     // `uniforms` (one [B,1,S,S] tensor per scale, from drawConditionNoise) replaces the condition noise
     // drawn inside, so that a batch can carry each sample's own seeded noise.
-    torch::Tensor run(const torch::Tensor& labels, int upTo, bool randomizedCondition, bool dropout, const std::vector<torch::Tensor>& uniforms = {});
+    // `observe`, when given, sees every stage's output as it is made (scale, stage 1 or 2, [B,1,S,S]).
+    using StageObserver = std::function<void(int scale, int stage, const torch::Tensor& output)>;
+    torch::Tensor run(const torch::Tensor& labels, int upTo, bool randomizedCondition, bool dropout, const std::vector<torch::Tensor>& uniforms = {},
+                      const StageObserver& observe = {});
     torch::Tensor conditionAt(const torch::Tensor& labels, int scale, bool randomized, const torch::Tensor& uniform = {}) const;
     // The U(0, 1) draws that run() makes for one sample's randomized condition, in the same order and on
     // the same (CPU) generator: scales [0, upTo), one [1,1,S,S] tensor each.

@@ -74,6 +74,12 @@ struct SynthesizedSample {
     double alpha = -1;   // fusion weight of the first model; -1 without fusion
 };
 
+// What each scale of the cascade makes of one mask (the paper's Fig. 8): where the picture is lost.
+struct ScaleOutput {
+    int scale = 0, size = 0;
+    Slice<float> stage1, stage2;  // [-1, 1] at the scale's size; stage2 empty when the model has none
+};
+
 class Synthesizer {
 public:
     // Loads and verifies a model folder (and an optional second model for fusion). Throws
@@ -89,6 +95,8 @@ public:
     bool hasSecondModel() const;
     // Labels of any size are padded and resized to the top size.
     std::vector<SynthesizedSample> synthesize(const LabelSlice& labels, const SynthesisOptions& options);
+    // Every scale's stage outputs for `labels` (first model only, randomized condition and dropout off).
+    std::vector<ScaleOutput> scaleOutputs(const LabelSlice& labels);
 
 private:
     struct Impl;

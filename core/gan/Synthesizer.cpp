@@ -72,6 +72,21 @@ const GanConfig& Synthesizer::config() const { return impl_->first->config(); }
 std::string Synthesizer::modelId() const { return impl_->second ? impl_->id + "+" + impl_->secondId : impl_->id; }
 bool Synthesizer::hasSecondModel() const { return impl_->second != nullptr; }
 
+std::vector<ScaleOutput> Synthesizer::scaleOutputs(const LabelSlice& labelsIn) {
+    torch::NoGradGuard guard;
+    const int top = topSize();
+    auto lab = labelsToTensor(prepareLabels(labelsIn, top).pixels(), top, impl_->device);
+    std::vector<ScaleOutput> out;
+    impl_->first->run(lab, impl_->first->trainedScales(), false, false, {}, [&](int scale, int stage, const torch::Tensor& x) {
+        if (stage == 1) out.push_back({scale, static_cast<int>(x.size(2)), {}, {}});
+        auto cpu = x[0][0].to(torch::kCPU).contiguous();
+        Slice<float> image(static_cast<int>(cpu.size(1)), static_cast<int>(cpu.size(0)));
+        std::copy(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel(), image.pixels().begin());
+        (stage == 1 ? out.back().stage1 : out.back().stage2) = std::move(image);
+    });
+    return out;
+}
+
 std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsIn, const SynthesisOptions& o) {
     torch::NoGradGuard guard;
     const int top = topSize();

@@ -75,14 +75,18 @@ LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& o
     auto sideCount = [](int m) { return (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1) + ((m >> 3) & 1); };
     std::vector<bool> touchesBorder(sizes.size(), false);
     for (std::size_t c = 1; c < sizes.size(); ++c) touchesBorder[c] = sideCount(sides[c]) > o.maxBorderSides;
+    std::vector<std::size_t> darkPixels(sizes.size(), 0);
+    for (std::size_t i = 0; i < air.size(); ++i)
+        if (image.pixels()[i] < o.airwayLevel) ++darkPixels[static_cast<std::size_t>(id[i])];
     const std::size_t minSize = static_cast<std::size_t>(o.minComponentFraction * w * h);
     std::vector<int> candidates;
     for (std::size_t c = 1; c < sizes.size(); ++c)
-        if (!touchesBorder[c] && sizes[c] >= minSize) candidates.push_back(static_cast<int>(c));
+        if (!touchesBorder[c] && sizes[c] >= minSize && static_cast<double>(darkPixels[c]) <= o.airwayFraction * static_cast<double>(sizes[c]))
+            candidates.push_back(static_cast<int>(c));
     std::sort(candidates.begin(), candidates.end(), [&](int a, int b) { return sizes[static_cast<std::size_t>(a)] > sizes[static_cast<std::size_t>(b)]; });
     if (static_cast<int>(candidates.size()) > o.maxComponents) candidates.resize(static_cast<std::size_t>(o.maxComponents));
-    // A second "lung" much smaller than the first is the trachea or bowel gas, not a lung.
-    if (candidates.size() == 2 && sizes[static_cast<std::size_t>(candidates[1])] * 8 < sizes[static_cast<std::size_t>(candidates[0])]) candidates.pop_back();
+    // A "lung" much smaller than the largest is the trachea or bowel gas, not a lung.
+    while (candidates.size() > 1 && sizes[static_cast<std::size_t>(candidates.back())] * 8 < sizes[static_cast<std::size_t>(candidates.front())]) candidates.pop_back();
 
     std::vector<std::uint8_t> keep(sizes.size(), 0);
     for (int c : candidates) keep[static_cast<std::size_t>(c)] = 1;
@@ -102,12 +106,22 @@ namespace ctsw::mask {
 
 LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions o, bool* keptBorder) {
     LabelSlice labels = automaticLungMask(image, o);
-    const bool tooLittle = o.maxBorderSides == 0 && countLabels(labels.pixels()).perLabel[1] < labels.pixels().size() / 20;
-    if (tooLittle) {
-        o.maxBorderSides = 2;
-        labels = automaticLungMask(image, o);
+    bool cropped = false;
+    if (o.maxBorderSides == 0) {
+        LungMaskOptions c = LungMaskOptions::forCroppedThorax(o.threshold < 0);
+        c.threshold = o.threshold;
+        LabelSlice second = automaticLungMask(image, c);
+        const std::size_t first = countLabels(labels.pixels()).perLabel[1], more = countLabels(second.pixels()).perLabel[1];
+        // A scanner's HU slice shows the whole body, where air around it that is not quite -980 HU would
+        // pass as lung; crops to the thorax are 8-bit exports (MedSeg), where a quarter more lung means the
+        // first pass dropped lung that touches the border.
+        const bool hu = o.threshold < 0;
+        if (first < labels.pixels().size() / 20 || (!hu && more * 4 > first * 5)) {
+            labels = std::move(second);
+            cropped = true;
+        }
     }
-    if (keptBorder) *keptBorder = tooLittle;
+    if (keptBorder) *keptBorder = cropped;
     return labels;
 }
 

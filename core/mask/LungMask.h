@@ -14,11 +14,27 @@ struct LungMaskOptions {
     // full field-of-view slices; 2 suits images cropped to the thorax, whose lungs touch the border but
     // whose outside air (if any) surrounds the body.
     int maxBorderSides = 0;
+    // Components mostly (more than airwayFraction of their pixels) darker than airwayLevel are pure air:
+    // the trachea and bronchi, bowel gas, or the air around the body. Off unless set: lung parenchyma is
+    // -850 HU (about 60-100 in an 8-bit lung window), pure air -1000 HU (about 0-20).
+    float airwayLevel = -1e30f;
+    double airwayFraction = 1.0;
 
     // The threshold for the image's values: -400 HU, or about 145 for 8-bit lung-window images.
     static LungMaskOptions forValues(bool valuesAreHu) {
         LungMaskOptions o;
         o.threshold = valuesAreHu ? -400.0f : 145.0f;
+        return o;
+    }
+    // For an image cropped to the thorax (MedSeg): lungs may touch every side and, when infection splits
+    // them, come in up to 4 pieces; what is dropped is pure air (the darkness rule above), which also
+    // removes the air around the body of a full field of view.
+    static LungMaskOptions forCroppedThorax(bool valuesAreHu) {
+        LungMaskOptions o = forValues(valuesAreHu);
+        o.maxBorderSides = 4;
+        o.maxComponents = 4;
+        o.airwayLevel = valuesAreHu ? -980.0f : 20.0f;
+        o.airwayFraction = 0.5;
         return o;
     }
 };
@@ -28,7 +44,8 @@ LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& o
 
 // The lung mask the product derives for a slice whose lung is not drawn: automaticLungMask, and for an
 // image cropped to the thorax (MedSeg), whose lungs touch the border and would be dropped as outside air,
-// a second pass that keeps components touching up to 2 sides. `keptBorder` says whether that happened.
+// a second pass with forCroppedThorax's rules, taken when the first finds too little lung (under 5 % of
+// the image) or, for 8-bit images, the second finds a quarter more. `keptBorder` says whether the second was taken.
 LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions options, bool* keptBorder = nullptr);
 // Connected components (4-connectivity) of `foreground`; returns a component id per pixel (0 = none)
 // and the pixel count of each id (index 0 unused).
