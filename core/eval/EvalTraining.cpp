@@ -80,6 +80,17 @@ std::vector<LabelSlice> segmentWith(SegNetImpl& net, const std::vector<EvalSampl
     return out;
 }
 
+// images [B,1,S,S] in [-1, 1]; each sample gets its own gamma, contrast and brightness (FitOptions).
+torch::Tensor randomIntensity(const torch::Tensor& images) {
+    const auto b = images.size(0);
+    auto gamma = torch::exp(torch::empty({b, 1, 1, 1}).uniform_(std::log(0.5), std::log(1.6)));
+    auto contrast = torch::empty({b, 1, 1, 1}).uniform_(0.85, 1.15);
+    auto brightness = torch::empty({b, 1, 1, 1}).uniform_(-0.08, 0.08);
+    auto unit = ((images + 1.0) * 0.5).clamp(0.0, 1.0);
+    auto changed = (torch::pow(unit, gamma) - 0.5) * contrast + 0.5 + brightness;
+    return changed.clamp(0.0, 1.0) * 2.0 - 1.0;
+}
+
 double meanOrNan(const std::vector<double>& v) {
     if (v.empty()) return std::nan("");
     double sum = 0;
@@ -121,6 +132,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
             auto idx = order.slice(0, b * o.batch, std::min(n, (b + 1) * o.batch));
             if (idx.size(0) < 2 && n >= 2) idx = torch::cat({idx, order.slice(0, 0, 1)});  // BatchNorm needs 2 samples
             auto [img, lab] = gan::augment(images.index_select(0, idx), labels.index_select(0, idx), strength);
+            if (o.intensityAugment) img = randomIntensity(img);
             auto loss = lossOf(img, lab);
             if (!std::isfinite(loss.template item<double>()))
                 throw std::runtime_error(task + " " + o.arch + " on " + o.trainingSet + ": the loss became NaN in epoch " + std::to_string(epoch + 1));
@@ -158,6 +170,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     j.set("schedule", o.schedule);
     j.set("seed", static_cast<double>(o.seed));
     j.set("strong_augmentation", o.strongAugment);
+    j.set("intensity_augmentation", o.intensityAugment);
     j.set("training_set", o.trainingSet);
     j.set("training_samples", static_cast<double>(set.size()));
     j.set("pretrained", "none (from scratch: ImageNet weights are not available)");

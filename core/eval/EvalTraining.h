@@ -36,6 +36,10 @@ struct FitOptions {
     // infection is, which a per-slice Dice score rewards).
     std::string loss = "ce";
     bool strongAugment = false;
+    // Random gamma (0.5-1.6), contrast (0.85-1.15) and brightness (+-0.08 of the range) per sample: 8-bit
+    // exports of CT come in different windows (MedSeg's parenchyma ranges from grey 40 to 110), which
+    // a network trained on one window alone does not segment.
+    bool intensityAugment = false;
     std::uint64_t seed = 1;
     int threads = 0;          // 0 = all cores
     std::string trainingSet;  // recorded in model.json

@@ -79,10 +79,45 @@ TEST_F(CliEvalData, SegTrainThenSegEvalJsonOnTheMedSegTestSlices) {
     EXPECT_LE(j.at("ci95").at("lung").at("low").asNumber(), lung);
     EXPECT_GE(j.at("ci95").at("lung").at("high").asNumber(), lung);
 
+    // At the network's size (as earlier reports) the same model scores other pixels: both are named.
+    EXPECT_EQ(j.at("scored_at").asString(), "each slice's own size (padded square)");
+    r = run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test") + " --at model --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out).at("scored_at").asString(), "the model's size");
+    EXPECT_EQ(run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test") + " --at both").exitCode, 1);
+
     // An existing model is never overwritten without asking.
     r = run("seg-train --train " + medseg("train") + " --size 64 --epochs 1 --out " + shellQuote(model));
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(CliEvalData, ValidationCurveAndTheJudgesOwnDiceGoIntoModelJson) {
+    const std::string model = work_.file("validated");
+    CommandResult r = run("seg-train --train " + medseg("train") + " --size 64 --epochs 2 --width 0.125 --threads 2 --validate " + medseg("test") +
+                          " --validate-every 1 --out " + shellQuote(model));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("validation after epoch 2"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("loss dice-ce, weak augmentation and random windows"), std::string::npos) << r.err;  // the cpu recipe is the default
+    const Json info = readJsonFile(model + "/model.json");
+    EXPECT_EQ(info.at("schedule").asString(), "cosine");
+    const Json& curve = info.at("validation_curve");
+    ASSERT_EQ(curve.size(), 2u);
+    EXPECT_EQ(curve[0].at("epoch").asInt(), 1);
+    EXPECT_LE(curve[0].at("training_minutes").asNumber(), curve[1].at("training_minutes").asNumber());
+    const Json& evaluation = info.at("evaluation");
+    EXPECT_EQ(evaluation.at("slices").asInt(), 24);
+    EXPECT_NE(evaluation.at("test_set").asString().find("medseg-covid/test"), std::string::npos);
+    EXPECT_NE(evaluation.at("lung_label").asString().find("derived"), std::string::npos);
+    // The recorded figure is what seg-eval measures on the same slices.
+    r = run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test") + " --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json measured = Json::parse(r.out);
+    EXPECT_NEAR(evaluation.at("dice").at("lung").asNumber(), measured.at("dice").at("lung").asNumber(), 1e-9);
+    EXPECT_EQ(curve[1].at("dice_lung").asNumber(), evaluation.at("dice").at("lung").asNumber());
+    // The paper's recipe is one flag away, and a recipe or loss the tool does not know is refused.
+    EXPECT_EQ(run("seg-train --train " + medseg("train") + " --size 64 --recipe fancy --out " + shellQuote(work_.file("y"))).exitCode, 1);
+    EXPECT_EQ(run("seg-train --train " + medseg("train") + " --size 64 --loss focal --out " + shellQuote(work_.file("y"))).exitCode, 1);
 }
 
 TEST_F(CliEvalData, BadModelsAndFoldersAreNamed) {

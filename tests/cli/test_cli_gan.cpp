@@ -284,10 +284,14 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     for (const Json& s : q.at("samples").asArray()) {
         const std::string flag = s.at("flag").asString();
         EXPECT_TRUE(flag == "ok" || flag == "suspect") << flag;
-        if (flag == "suspect") EXPECT_FALSE(s.at("reason").asString().empty());
+        if (flag == "suspect") {
+            EXPECT_FALSE(s.at("reason").asString().empty());
+        }
         EXPECT_TRUE(s.at("dice").contains("lung"));
     }
     EXPECT_TRUE(fs::exists(out + "/quality-grid.png"));
+    EXPECT_TRUE(fs::exists(out + "/quality-scales.png"));  // each scale's stage outputs (Fig. 8)
+    EXPECT_EQ(q.at("scale_grid").asString(), out + "/quality-scales.png");
     EXPECT_EQ(Json::parse(ctsw::test::readFile(out + "/quality.json")).at("model_id").asString(), q.at("model_id").asString());
     // The same judge on an export: every sample carries its DSC, value statistics and flag; --min-dice
     // leaves out (and names) the samples below it.

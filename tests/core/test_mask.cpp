@@ -191,3 +191,27 @@ TEST(LungMaskData, AutomaticLungMaskMatchesTheRadiologistsOnARealSlice) {
     for (auto p : none.pixels()) n += p;
     EXPECT_LT(n, 3000u);
 }
+
+TEST(LungMaskData, ThoraxCropsKeepLungsTouchingEverySideAndDropTheAirways) {
+    const std::string data = ctsw::test::dataDir();
+    if (data.empty()) GTEST_SKIP() << "real data folder not found";
+    // MedSeg test slice 63: both lungs reach the image's edges (one component touching all four sides);
+    // the trachea is pure air. Slice 65: lungs touch two sides each.
+    for (const char* n : {"63", "65"}) {
+        RawImage2D img = readImage2D(data + "/medseg-covid/test/Imgs/" + n + ".jpg");
+        bool cropped = false;
+        LabelSlice lung = deriveLungMask(img.values, LungMaskOptions::forValues(false), &cropped);
+        EXPECT_TRUE(cropped) << n;
+        std::size_t lungPixels = 0, plainPixels = 0;
+        const LabelSlice plain = automaticLungMask(img.values, LungMaskOptions::forValues(false));
+        for (std::size_t i = 0; i < lung.pixels().size(); ++i) {
+            lungPixels += lung.pixels()[i];
+            plainPixels += plain.pixels()[i];
+        }
+        // The radiologists' infection alone covers 6-8 % of these slices; the lung is far more, and far
+        // more than the full-field rules keep (they drop air touching the border).
+        EXPECT_GT(lungPixels, lung.pixels().size() * 35 / 100) << n;
+        EXPECT_GT(lungPixels, plainPixels * 5 / 4) << n;
+    }
+}
+

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "eval/EvalNets.h"
+#include "eval/EvalTraining.h"
 #include "eval/ImageQuality.h"
 #include "eval/Metrics.h"
 
@@ -409,3 +410,23 @@ TEST(ImageQuality, SpreadAcrossSamplesAndTheEditStatisticOnAHandMadeCase) {
     EXPECT_EQ(e.addedPixels, 4);
     EXPECT_EQ(e.realInfectionPixels, 8);
 }
+
+TEST(LearningRate, CosineWarmsUpThenFallsToOnePercentAndThePaperHalvesTheEpochs) {
+    const std::int64_t steps = 400;  // warm-up: the first 20
+    EXPECT_NEAR(learningRateFactor("cosine", 0, 50, 0, steps), 1.0 / 20, 1e-12);
+    EXPECT_NEAR(learningRateFactor("cosine", 0, 50, 19, steps), 1.0, 1e-12);
+    EXPECT_NEAR(learningRateFactor("cosine", 0, 50, 20, steps), 1.0, 1e-12);
+    EXPECT_NEAR(learningRateFactor("cosine", 25, 50, 20 + 190, steps), 0.01 + 0.99 * 0.5, 1e-12);  // half way after warm-up
+    EXPECT_NEAR(learningRateFactor("cosine", 49, 50, steps, steps), 0.01, 1e-12);
+    double previous = 2;
+    for (std::int64_t step = 20; step < steps; ++step) {
+        const double f = learningRateFactor("cosine", 0, 50, step, steps);
+        EXPECT_LE(f, previous) << step;
+        previous = f;
+    }
+    // The paper's: constant for 5 of 10 epochs, then down by a sixth of it per epoch.
+    EXPECT_EQ(learningRateFactor("paper", 4, 10, 0, 0), 1.0);
+    EXPECT_NEAR(learningRateFactor("paper", 5, 10, 0, 0), 5.0 / 6, 1e-12);
+    EXPECT_NEAR(learningRateFactor("paper", 9, 10, 0, 0), 1.0 / 6, 1e-12);
+}
+

@@ -269,6 +269,23 @@ TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {
     REQUIRE(samples[0].image.width() == 48 && samples[0].labels.pixels() == pair.labels.pixels());
     REQUIRE(samples[0].seed == 11 && samples[2].seed == 13);
     REQUIRE(samples[0].image.pixels() != samples[1].image.pixels());  // seeds differ, so samples differ
+    // Every scale's stage outputs: coarse to fine, and the last is the clean synthesis itself.
+    {
+        const auto scales = synth.scaleOutputs(pair.labels);
+        REQUIRE(scales.size() == synth.config().sizes.size());
+        for (std::size_t k = 0; k < scales.size(); ++k) {
+            REQUIRE(scales[k].scale == static_cast<int>(k) && scales[k].size == synth.config().sizes[k]);
+            REQUIRE(scales[k].stage1.width() == scales[k].size);
+        }
+        SynthesisOptions clean;
+        clean.randomizedCondition = false;
+        const auto self = synth.synthesize(pair.labels, clean).front().image;
+        const Slice<float>& last = scales.back().stage2.width() > 0 ? scales.back().stage2 : scales.back().stage1;
+        REQUIRE(last.width() == self.width());
+        double worst = 0;
+        for (std::size_t i = 0; i < last.pixels().size(); ++i) worst = std::max(worst, std::fabs(double(last.pixels()[i]) - self.pixels()[i]));
+        REQUIRE(worst < 1e-5);
+    }
     // A seed reproduces its sample whatever the count (batches of another size may round differently).
     so.count = 1;
     so.seed = 12;
