@@ -32,13 +32,12 @@ double doubleValue(const Args& args, const std::string& name, double fallback) {
     }
 }
 
-Json number(double v) { return std::isfinite(v) ? Json(v) : Json(); }
 
 Json intervalJson(const eval::Interval& i) {
     Json j = Json::object();
-    j.set("mean", number(i.mean));
-    j.set("low", number(i.low));
-    j.set("high", number(i.high));
+    j.set("mean", numberOrNull(i.mean));
+    j.set("low", numberOrNull(i.low));
+    j.set("high", numberOrNull(i.high));
     j.set("n", i.n);
     return j;
 }
@@ -154,14 +153,10 @@ int runSegEval(const std::vector<std::string>& argv) {
             const auto& p = predicted[i].pixels();
             const auto& t = test[i].labels.pixels();
             const eval::DiceValue di = eval::dice(p.data(), t.data(), t.size(), 2);
-            grid.images.push_back(test[i].image);
-            grid.labels.push_back(test[i].labels);
-            grid.captions.push_back(test[i].id + " truth");
-            grid.images.push_back(test[i].image);
-            grid.labels.push_back(predicted[i]);
+            grid.add(test[i].image, test[i].labels, test[i].id + " truth");
             char caption[64];
             std::snprintf(caption, sizeof caption, "%s infection %.2f", test[i].id.c_str(), di.defined ? di.dice : std::nan(""));
-            grid.captions.push_back(caption);
+            grid.add(test[i].image, predicted[i], caption);
             writePngLabels(predicted[i], (out / (test[i].id + ".png")).string());
         }
         drawImageGrid(grid, (out / "segmentation-grid.png").string());
@@ -172,12 +167,12 @@ int runSegEval(const std::vector<std::string>& argv) {
     if (args.flag("json")) {
         Json j = Json::object();
         Json dice = Json::object();
-        dice.set("lung", number(lung.mean));
-        dice.set("infection", number(infection.mean));
+        dice.set("lung", numberOrNull(lung.mean));
+        dice.set("infection", numberOrNull(infection.mean));
         j.set("dice", dice);
         Json pooled = Json::object();
-        pooled.set("lung", number(scores.lungPooled));
-        pooled.set("infection", number(scores.infectionPooled));
+        pooled.set("lung", numberOrNull(scores.lungPooled));
+        pooled.set("infection", numberOrNull(scores.infectionPooled));
         j.set("dice_pooled", pooled);
         Json ci = Json::object();
         ci.set("method", "Student's t over test slices, n-1 degrees of freedom");
@@ -199,7 +194,7 @@ int runSegEval(const std::vector<std::string>& argv) {
         j.set("slices", scores.slices);
         j.set("lung_label", derived ? "derived automatically (not drawn by radiologists)" : "as given");
         j.set("model", fs::absolute(args.value("model")).string());
-        j.set("scored_at", at == "own" ? "each slice's own size (padded square)" : "the model's size");
+        j.set("scored_at", at == "own" ? eval::kScoredAtOwnSize : "the model's size");
         std::printf("%s\n", j.dump().c_str());
         return kOk;
     }

@@ -38,13 +38,10 @@ eval::ImageGrid scaleGrid(const eval::QualityResult& result) {
     auto addRow = [&](int stage) {
         for (const gan::ScaleOutput& s : result.scales) {
             const Slice<float>& image = stage == 1 ? s.stage1 : s.stage2;
-            grid.images.push_back(eval::squareResize(eval::unitImageToBytes(image), top, 0.0f));
-            grid.labels.emplace_back();
-            grid.captions.push_back("scale " + std::to_string(s.scale) + ", " + std::to_string(s.size) + " px, stage " + std::to_string(stage));
+            grid.add(eval::squareResize(eval::unitImageToBytes(image), top, 0.0f), {},
+                     "scale " + std::to_string(s.scale) + ", " + std::to_string(s.size) + " px, stage " + std::to_string(stage));
         }
-        grid.images.push_back(eval::unitImageToBytes(result.real));
-        grid.labels.push_back(stage == 1 ? LabelSlice() : result.trainingLabels);
-        grid.captions.push_back(stage == 1 ? "real" : "real, mask outlines");
+        grid.add(eval::unitImageToBytes(result.real), stage == 1 ? LabelSlice() : result.trainingLabels, stage == 1 ? "real" : "real, mask outlines");
     };
     addRow(1);
     if (twoStages) addRow(2);
@@ -94,9 +91,7 @@ int runQuality(const std::vector<std::string>& argv) {
         grid.captions = {"real", "self"};
         for (std::size_t i = 0; i < result.samples.size() && i < 14; ++i) {
             const auto& s = result.samples[i];
-            grid.images.push_back(eval::unitImageToBytes(s.image));
-            grid.labels.push_back(s.labels);
-            grid.captions.push_back("#" + std::to_string(s.seed) + (s.flag == "suspect" ? " suspect" : ""));
+            grid.add(eval::unitImageToBytes(s.image), s.labels, "#" + std::to_string(s.seed) + (s.flag == "suspect" ? " suspect" : ""));
         }
         grid.columns = 8;
         drawImageGrid(grid, (out / "quality-grid.png").string());

@@ -28,6 +28,7 @@ Slice<float> unitImageToBytes(const Slice<float>& unit);
 // the image, nearest for the labels. kOwnSize keeps the padded square's own side (no resampling): test
 // slices scored at their own resolution, as a radiologist's mask is drawn.
 constexpr int kOwnSize = 0;
+constexpr const char* kScoredAtOwnSize = "each slice's own size (padded square)";  // as reports name it
 Slice<float> squareResize(const Slice<float>& image, int size, float pad);
 LabelSlice squareResizeLabels(const LabelSlice& labels, int size);
 

@@ -91,14 +91,7 @@ torch::Tensor randomIntensity(const torch::Tensor& images) {
     return changed.clamp(0.0, 1.0) * 2.0 - 1.0;
 }
 
-double meanOrNan(const std::vector<double>& v) {
-    if (v.empty()) return std::nan("");
-    double sum = 0;
-    for (double x : v) sum += x;
-    return sum / static_cast<double>(v.size());
-}
 
-Json numberOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(); }
 
 // afterEpoch(epoch, trainingSeconds, modelJson) runs after each epoch with the network in train mode;
 // it may evaluate (switching modes itself) and add to the model's JSON.
@@ -222,7 +215,7 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, 
         net->eval();
         const SegScores scores = scoreSegmentation(segmentWith(*net, *o.validation, size), *o.validation);
         net->train();
-        ValidationPoint point{epoch, seconds, meanOrNan(scores.lungPerSlice), meanOrNan(scores.infectionPerSlice)};
+        ValidationPoint point{epoch, seconds, tInterval(scores.lungPerSlice).mean, tInterval(scores.infectionPerSlice).mean};  // seg-eval's mean
         report.curve.push_back(point);
         if (o.onValidation) o.onValidation(point);
         Json p = Json::object();
@@ -239,7 +232,7 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, 
             Json e = Json::object();
             e.set("test_set", o.validationSet);
             e.set("slices", scores.slices);
-            e.set("scored_at", "each slice's own size (padded square)");
+            e.set("scored_at", kScoredAtOwnSize);
             Json d = Json::object();
             d.set("lung", numberOrNull(point.lungDice));
             d.set("infection", numberOrNull(point.infectionDice));

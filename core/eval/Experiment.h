@@ -33,6 +33,11 @@ struct ImageGrid {
     std::vector<Slice<float>> images;  // 0..255
     std::vector<LabelSlice> labels;    // outlines drawn over the images (may be empty)
     int columns = 8;
+    void add(Slice<float> image, LabelSlice outlines, std::string caption) {
+        images.push_back(std::move(image));
+        labels.push_back(std::move(outlines));
+        captions.push_back(std::move(caption));
+    }
 };
 
 struct ExperimentOptions {

@@ -39,11 +39,10 @@ Slice<float> inSourceUnits(const Slice<float>& signedUnit, bool hu, double huLow
     return out;
 }
 
-Json number(double v) { return std::isfinite(v) ? Json(v) : Json(); }  // JSON has no NaN or infinity
 
 Json intervalJson(const Interval& i) {
     Json j = Json::object();
-    j.set("mean", number(i.mean));
+    j.set("mean", numberOrNull(i.mean));
     j.set("ci95", Json::arrayOf(std::vector<double>{i.low, i.high}));
     j.set("n", i.n);
     return j;
@@ -178,16 +177,16 @@ QualityResult measureQuality(const QualityRequest& request) {
         const Ssim s = ssim(toUnitInterval(result.real), toUnitInterval(result.self), 1.0, &body);
         const auto mae = meanAbsoluteErrorByLabel(scaled(result.real), scaled(result.self), result.trainingLabels);
         Json self = Json::object();
-        self.set("ssim", number(s.whole));
-        self.set("ssim_body", number(s.inside));
+        self.set("ssim", numberOrNull(s.whole));
+        self.set("ssim_body", numberOrNull(s.inside));
         self.set("body_pixels", static_cast<double>(s.insidePixels));
         const double p = psnr(toUnitInterval(result.real), toUnitInterval(result.self), 1.0);
-        self.set("psnr", number(p));
+        self.set("psnr", numberOrNull(p));
         if (std::isinf(p)) self.set("psnr_note", "identical images (infinite PSNR)");
         Json m = Json::object();
-        m.set("background", number(mae[0]));
-        m.set("lung", number(mae[1]));
-        m.set("infection", number(mae[2]));
+        m.set("background", numberOrNull(mae[0]));
+        m.set("lung", numberOrNull(mae[1]));
+        m.set("infection", numberOrNull(mae[2]));
         m.set("unit", unitName);
         self.set("mae", m);
         self.set("scale", "SSIM and PSNR on the model's intensity window mapped to [0, 1] (range 1); SSIM: Gaussian window 11, sigma 1.5, 5-pixel rim left out");
@@ -204,10 +203,10 @@ QualityResult measureQuality(const QualityRequest& request) {
         const Slice<float> fromHealthy = synth.synthesize(healthy, clean).front().image;
         const EditStatistic e = editStatistic(scaled(fromEdited), scaled(fromHealthy), added, scaled(result.real), result.trainingLabels);
         Json j = Json::object();
-        j.set("added_infection_mean", number(e.addedAsInfection));
-        j.set("same_pixels_as_lung_mean", number(e.sameAsLung));
-        j.set("real_infection_mean", number(e.realInfection));
-        j.set("added_minus_real", number(e.addedAsInfection - e.realInfection));
+        j.set("added_infection_mean", numberOrNull(e.addedAsInfection));
+        j.set("same_pixels_as_lung_mean", numberOrNull(e.sameAsLung));
+        j.set("real_infection_mean", numberOrNull(e.realInfection));
+        j.set("added_minus_real", numberOrNull(e.addedAsInfection - e.realInfection));
         j.set("added_pixels", static_cast<double>(e.addedPixels));
         j.set("real_infection_pixels", static_cast<double>(e.realInfectionPixels));
         j.set("unit", unitName);
@@ -223,7 +222,7 @@ QualityResult measureQuality(const QualityRequest& request) {
         std::vector<Slice<float>> images;
         for (auto& s : synth.synthesize(result.trainingLabels, so)) images.push_back(scaled(s.image));
         Json j = Json::object();
-        j.set("lung_std_mean", number(meanStdInside(images, lungOrInfection(result.trainingLabels))));
+        j.set("lung_std_mean", numberOrNull(meanStdInside(images, lungOrInfection(result.trainingLabels))));
         j.set("seeds", so.count);
         j.set("unit", unitName);
         report.set("diversity", j);
@@ -270,8 +269,8 @@ QualityResult measureQuality(const QualityRequest& request) {
                 const DiceValue dl = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 1);
                 const DiceValue di = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 2);
                 Json d = Json::object();
-                d.set("lung", number(dl.dice));
-                d.set("infection", number(di.dice));
+                d.set("lung", numberOrNull(dl.dice));
+                d.set("infection", numberOrNull(di.dice));
                 row.set("dice", d);
                 std::string reason;
                 if (dl.defined) lungDice.push_back(dl.dice);
@@ -327,10 +326,10 @@ ValueStats statsInside(const Slice<float>& values, const LabelSlice& labels, std
 
 Json statsJson(const ValueStats& sample, const ValueStats& training) {
     Json j = Json::object();
-    j.set("mean", number(sample.mean));
-    j.set("std", number(sample.spread));
-    j.set("training_mean", number(training.mean));
-    j.set("training_std", number(training.spread));
+    j.set("mean", numberOrNull(sample.mean));
+    j.set("std", numberOrNull(sample.spread));
+    j.set("training_mean", numberOrNull(training.mean));
+    j.set("training_std", numberOrNull(training.spread));
     return j;
 }
 
@@ -363,8 +362,8 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
         const Slice<float> values = source.inUnits(sample.image);
         gan::SampleAssessment a;
         Json d = Json::object();
-        d.set("lung", number(dl.dice));
-        d.set("infection", number(di.dice));
+        d.set("lung", numberOrNull(dl.dice));
+        d.set("infection", numberOrNull(di.dice));
         a.quality.set("dice", d);
         a.quality.set("lung", statsJson(statsInside(values, sample.labels, 1), realLung));
         a.quality.set("infection", statsJson(statsInside(values, sample.labels, 2), realInfection));

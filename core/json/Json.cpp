@@ -346,4 +346,6 @@ Json readJsonFile(const std::string& path) {
     }
 }
 
+Json numberOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+
 }  // namespace ctsw

@@ -101,5 +101,7 @@ private:
 
 // Reads and parses a whole file; JsonError names the file on failure.
 Json readJsonFile(const std::string& path);
+// A number, or null where it is NaN or infinite (JSON has neither).
+Json numberOrNull(double v);
 
 }  // namespace ctsw
