@@ -132,7 +132,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="237" />
-        <location filename="../ui/MainWindow.cpp" line="377" />
+        <location filename="../ui/MainWindow.cpp" line="397" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
@@ -148,7 +148,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="245" />
-        <location filename="../ui/MainWindow.cpp" line="756" />
+        <location filename="../ui/MainWindow.cpp" line="776" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
@@ -162,8 +162,9 @@
         <location filename="../ui/MainWindow.cpp" line="255" />
         <location filename="../ui/MainWindow.cpp" line="257" />
         <location filename="../ui/MainWindow.cpp" line="263" />
-        <location filename="../ui/MainWindow.cpp" line="275" />
-        <location filename="../ui/MainWindow.cpp" line="282" />
+        <location filename="../ui/MainWindow.cpp" line="273" />
+        <location filename="../ui/MainWindow.cpp" line="285" />
+        <location filename="../ui/MainWindow.cpp" line="293" />
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
@@ -198,517 +199,534 @@
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="259" />
+        <location filename="../ui/MainWindow.cpp" line="264" />
+        <source>Judge %1 flags every sample.
+Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
+        <translation>评判模型 %1 会标记每个样本。
+剔除评判 DSC 低于此值的样本（0 表示全部保留并标记）：</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="269" />
         <source>New folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="263" />
+        <location filename="../ui/MainWindow.cpp" line="273" />
         <source>%1 exists. Replace it?</source>
         <translation>%1 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="268" />
+        <location filename="../ui/MainWindow.cpp" line="278" />
         <source>Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)</source>
         <translation>掩膜文件夹（PNG、NPY 或 NIfTI；0 背景，1 肺，2 感染）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="278" />
+        <location filename="../ui/MainWindow.cpp" line="288" />
         <source>%1 holds no mask files.</source>
         <translation>%1 中没有掩膜文件。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="283" />
-        <source>Dataset written to %1</source>
-        <translation>数据集已写入 %1</translation>
+        <location filename="../ui/MainWindow.cpp" line="298" />
+        <source>Dataset written to %1: %2 samples; the judge left out %3 suspect samples (named in manifest.json)</source>
+        <translation>数据集已写入 %1：%2 个样本；评判模型剔除了 %3 个可疑样本（列于 manifest.json）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="285" />
+        <location filename="../ui/MainWindow.cpp" line="301" />
+        <source>Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests</source>
+        <translation>数据集已写入 %1：%2 个样本，每个样本的评判 DSC 和标记记录在清单中</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="303" />
+        <source>Dataset written to %1: %2 samples</source>
+        <translation>数据集已写入 %1：%2 个样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="305" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="286" />
+        <location filename="../ui/MainWindow.cpp" line="306" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="287" />
+        <location filename="../ui/MainWindow.cpp" line="307" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="289" />
+        <location filename="../ui/MainWindow.cpp" line="309" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="292" />
+        <location filename="../ui/MainWindow.cpp" line="312" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="293" />
-        <location filename="../ui/MainWindow.cpp" line="300" />
+        <location filename="../ui/MainWindow.cpp" line="313" />
+        <location filename="../ui/MainWindow.cpp" line="320" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="295" />
+        <location filename="../ui/MainWindow.cpp" line="315" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296" />
+        <location filename="../ui/MainWindow.cpp" line="316" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296" />
+        <location filename="../ui/MainWindow.cpp" line="316" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="300" />
+        <location filename="../ui/MainWindow.cpp" line="320" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="307" />
+        <location filename="../ui/MainWindow.cpp" line="327" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="308" />
+        <location filename="../ui/MainWindow.cpp" line="328" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="309" />
+        <location filename="../ui/MainWindow.cpp" line="329" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="310" />
+        <location filename="../ui/MainWindow.cpp" line="330" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311" />
+        <location filename="../ui/MainWindow.cpp" line="331" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312" />
+        <location filename="../ui/MainWindow.cpp" line="332" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="313" />
+        <location filename="../ui/MainWindow.cpp" line="333" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="314" />
+        <location filename="../ui/MainWindow.cpp" line="334" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="315" />
+        <location filename="../ui/MainWindow.cpp" line="335" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="317" />
+        <location filename="../ui/MainWindow.cpp" line="337" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="318" />
+        <location filename="../ui/MainWindow.cpp" line="338" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="319" />
+        <location filename="../ui/MainWindow.cpp" line="339" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="326" />
+        <location filename="../ui/MainWindow.cpp" line="346" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="328" />
+        <location filename="../ui/MainWindow.cpp" line="348" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="331" />
+        <location filename="../ui/MainWindow.cpp" line="351" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="333" />
+        <location filename="../ui/MainWindow.cpp" line="353" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="334" />
+        <location filename="../ui/MainWindow.cpp" line="354" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="334" />
+        <location filename="../ui/MainWindow.cpp" line="354" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="335" />
+        <location filename="../ui/MainWindow.cpp" line="355" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="335" />
+        <location filename="../ui/MainWindow.cpp" line="355" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="336" />
+        <location filename="../ui/MainWindow.cpp" line="356" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="337" />
+        <location filename="../ui/MainWindow.cpp" line="357" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="342" />
+        <location filename="../ui/MainWindow.cpp" line="362" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="343" />
+        <location filename="../ui/MainWindow.cpp" line="363" />
         <source> (in use in another window: read-only)</source>
         <translation>（已在另一个窗口中打开：只读）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="344" />
+        <location filename="../ui/MainWindow.cpp" line="364" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="370" />
+        <location filename="../ui/MainWindow.cpp" line="390" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="383" />
+        <location filename="../ui/MainWindow.cpp" line="403" />
         <source>Folder for a copy of the document (the original is in use)</source>
         <translation>文档副本的文件夹（原文档正在使用中）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="391" />
-        <location filename="../ui/MainWindow.cpp" line="463" />
+        <location filename="../ui/MainWindow.cpp" line="411" />
+        <location filename="../ui/MainWindow.cpp" line="483" />
         <source>Open a CT series first.</source>
         <translation>请先打开一个 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="397" />
+        <location filename="../ui/MainWindow.cpp" line="417" />
         <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
         <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="430" />
+        <location filename="../ui/MainWindow.cpp" line="450" />
         <source>Save the document first: kept samples are stored in its folder.</source>
         <translation>请先保存文档：保留的样本存放在文档文件夹中。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="473" />
+        <location filename="../ui/MainWindow.cpp" line="493" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="486" />
+        <location filename="../ui/MainWindow.cpp" line="506" />
         <source>Document in use</source>
         <translation>文档正在使用中</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="487" />
+        <location filename="../ui/MainWindow.cpp" line="507" />
         <source>%1 is open in another workbench window (%2). It is shown here, but this window will not save over it: Save asks for another folder.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）。此处可以查看，但本窗口不会覆盖保存它：保存时会要求选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="505" />
-        <location filename="../ui/MainWindow.cpp" line="522" />
+        <location filename="../ui/MainWindow.cpp" line="525" />
+        <location filename="../ui/MainWindow.cpp" line="542" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506" />
+        <location filename="../ui/MainWindow.cpp" line="526" />
         <source>%1 is open in another workbench window (%2); nothing was written. Choose another folder with Save document as.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）；未写入任何内容。请用“文档另存为”选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="530" />
+        <location filename="../ui/MainWindow.cpp" line="550" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="550" />
+        <location filename="../ui/MainWindow.cpp" line="570" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="576" />
+        <location filename="../ui/MainWindow.cpp" line="596" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="578" />
+        <location filename="../ui/MainWindow.cpp" line="598" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="581" />
+        <location filename="../ui/MainWindow.cpp" line="601" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="586" />
+        <location filename="../ui/MainWindow.cpp" line="606" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="586" />
+        <location filename="../ui/MainWindow.cpp" line="606" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="591" />
+        <location filename="../ui/MainWindow.cpp" line="611" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="591" />
+        <location filename="../ui/MainWindow.cpp" line="611" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="598" />
-        <location filename="../ui/MainWindow.cpp" line="603" />
-        <location filename="../ui/MainWindow.cpp" line="606" />
+        <location filename="../ui/MainWindow.cpp" line="618" />
+        <location filename="../ui/MainWindow.cpp" line="623" />
+        <location filename="../ui/MainWindow.cpp" line="626" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="609" />
+        <location filename="../ui/MainWindow.cpp" line="629" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="615" />
+        <location filename="../ui/MainWindow.cpp" line="635" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="616" />
+        <location filename="../ui/MainWindow.cpp" line="636" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="621" />
+        <location filename="../ui/MainWindow.cpp" line="641" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="623" />
+        <location filename="../ui/MainWindow.cpp" line="643" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="629" />
+        <location filename="../ui/MainWindow.cpp" line="649" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="629" />
+        <location filename="../ui/MainWindow.cpp" line="649" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="643" />
+        <location filename="../ui/MainWindow.cpp" line="663" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="645" />
+        <location filename="../ui/MainWindow.cpp" line="665" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="647" />
+        <location filename="../ui/MainWindow.cpp" line="667" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="648" />
+        <location filename="../ui/MainWindow.cpp" line="668" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="649" />
+        <location filename="../ui/MainWindow.cpp" line="669" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="650" />
+        <location filename="../ui/MainWindow.cpp" line="670" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="657" />
+        <location filename="../ui/MainWindow.cpp" line="677" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="678" />
+        <location filename="../ui/MainWindow.cpp" line="698" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="685" />
+        <location filename="../ui/MainWindow.cpp" line="705" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="687" />
+        <location filename="../ui/MainWindow.cpp" line="707" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="722" />
+        <location filename="../ui/MainWindow.cpp" line="742" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="725" />
+        <location filename="../ui/MainWindow.cpp" line="745" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="726" />
+        <location filename="../ui/MainWindow.cpp" line="746" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="741" />
+        <location filename="../ui/MainWindow.cpp" line="761" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="761" />
+        <location filename="../ui/MainWindow.cpp" line="781" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="762" />
+        <location filename="../ui/MainWindow.cpp" line="782" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="763" />
+        <location filename="../ui/MainWindow.cpp" line="783" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="771" />
+        <location filename="../ui/MainWindow.cpp" line="791" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="772" />
+        <location filename="../ui/MainWindow.cpp" line="792" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="783" />
+        <location filename="../ui/MainWindow.cpp" line="803" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="784" />
+        <location filename="../ui/MainWindow.cpp" line="804" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="785" />
+        <location filename="../ui/MainWindow.cpp" line="805" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="786" />
+        <location filename="../ui/MainWindow.cpp" line="806" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="786" />
+        <location filename="../ui/MainWindow.cpp" line="806" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="787" />
+        <location filename="../ui/MainWindow.cpp" line="807" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="787" />
+        <location filename="../ui/MainWindow.cpp" line="807" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="788" />
+        <location filename="../ui/MainWindow.cpp" line="808" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="788" />
+        <location filename="../ui/MainWindow.cpp" line="808" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="789" />
+        <location filename="../ui/MainWindow.cpp" line="809" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="789" />
+        <location filename="../ui/MainWindow.cpp" line="809" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="789" />
+        <location filename="../ui/MainWindow.cpp" line="809" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="790" />
+        <location filename="../ui/MainWindow.cpp" line="810" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="793" />
+        <location filename="../ui/MainWindow.cpp" line="813" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="798" />
+        <location filename="../ui/MainWindow.cpp" line="818" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="809" />
+        <location filename="../ui/MainWindow.cpp" line="829" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -909,113 +927,200 @@
 <context>
     <name>ctsw::PreviewGallery</name>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="37" />
+        <location filename="../ui/PreviewGallery.cpp" line="57" />
         <source>Randomized condition</source>
         <translation>随机化条件</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="39" />
+        <location filename="../ui/PreviewGallery.cpp" line="59" />
         <source>Test-time dropout</source>
         <translation>测试时 dropout</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="45" />
+        <location filename="../ui/PreviewGallery.cpp" line="65" />
         <source>Randomized-condition magnitude on the 0-255 label scale (background, lung, infection)</source>
         <translation>随机化条件的幅度，按 0-255 标签刻度（背景、肺、感染）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="50" />
+        <location filename="../ui/PreviewGallery.cpp" line="70" />
         <source>Random alpha</source>
         <translation>随机 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="58" />
+        <location filename="../ui/PreviewGallery.cpp" line="78" />
         <source>Samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="60" />
+        <location filename="../ui/PreviewGallery.cpp" line="80" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="66" />
+        <location filename="../ui/PreviewGallery.cpp" line="86" />
         <source>Fusion alpha</source>
         <translation>融合 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="69" />
-        <location filename="../ui/PreviewGallery.cpp" line="212" />
+        <location filename="../ui/PreviewGallery.cpp" line="89" />
+        <location filename="../ui/PreviewGallery.cpp" line="321" />
         <source>Hold: real slice</source>
         <translation>按住：真实层面</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="70" />
+        <location filename="../ui/PreviewGallery.cpp" line="90" />
         <source>While pressed, every tile shows the real training slice (A/B comparison)</source>
         <translation>按住时，每个格子显示真实的训练层面（A/B 对比）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="75" />
+        <location filename="../ui/PreviewGallery.cpp" line="92" />
+        <location filename="../ui/PreviewGallery.cpp" line="209" />
+        <source>Judge: none</source>
+        <translation>评判模型：无</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="93" />
+        <source>A segmentation model (cosingan seg-train) that checks every sample: its DSC and an ok/suspect flag on each tile, and in the exported manifests</source>
+        <translation>用于检查每个样本的分割模型（cosingan seg-train）：每个缩略图及导出清单中显示其 DSC 和 正常/可疑 标记</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="96" />
+        <source>Choose a segmentation model...</source>
+        <translation>选择分割模型……</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="97" />
+        <source>Segmentation model folder (cosingan seg-train)</source>
+        <translation>分割模型文件夹（cosingan seg-train）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="100" />
+        <source>Cannot use this judge</source>
+        <translation>无法使用此评判模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="102" />
+        <source>No judge</source>
+        <translation>不使用评判模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="109" />
         <source>No model yet: train one, or load a model folder.</source>
         <translation>尚无模型：请训练一个，或加载模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="119" />
+        <location filename="../ui/PreviewGallery.cpp" line="159" />
+        <source>quality: self SSIM %1, PSNR %2 dB</source>
+        <translation>质量：自重建 SSIM %1，PSNR %2 dB</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="167" />
+        <source>; judge DSC lung %1, infection %2; %3 of %4 samples suspect</source>
+        <translation>；评判 DSC 肺 %1，感染 %2；%4 个样本中 %3 个可疑</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="173" />
+        <source> (measured before the model was trained again)</source>
+        <translation>（在模型重新训练之前测得）</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="187" />
         <source>Model %1 (%2 px)</source>
         <translation>模型 %1（%2 像素）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="143" />
+        <location filename="../ui/PreviewGallery.cpp" line="188" />
+        <source>No quality figures yet: cosingan quality --model MODEL --judge SEG_MODEL records them</source>
+        <translation>尚无质量数据：运行 cosingan quality --model MODEL --judge SEG_MODEL 记录</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="202" />
+        <source>Load or train a model first: the judge compares its samples with the model's training slice.</source>
+        <translation>请先加载或训练模型：评判模型将其样本与模型的训练层面进行比较。</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="209" />
+        <source>Judge: %1</source>
+        <translation>评判模型：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="233" />
         <source>Synthesizing %1 samples...</source>
         <translation>正在合成 %1 个样本……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="167" />
+        <location filename="../ui/PreviewGallery.cpp" line="258" />
+        <source>Judge DSC lung %1, infection %2</source>
+        <translation>评判 DSC 肺 %1，感染 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="265" />
         <source>Synthesis failed: %1</source>
         <translation>合成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="184" />
+        <location filename="../ui/PreviewGallery.cpp" line="285" />
         <source>%1 samples in %2 s (seeds %3 to %4)</source>
         <translation>%1 个样本，用时 %2 秒（种子 %3 至 %4）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="203" />
+        <location filename="../ui/PreviewGallery.cpp" line="287" />
+        <source>; judge %1: %2 ok, %3 suspect</source>
+        <translation>；评判模型 %1：%2 个正常，%3 个可疑</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="311" />
         <source>Sample %1 (seed %2)</source>
         <translation>样本 %1（种子 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="213" />
+        <location filename="../ui/PreviewGallery.cpp" line="322" />
         <source>Keep in the document</source>
         <translation>保留到文档中</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="214" />
+        <location filename="../ui/PreviewGallery.cpp" line="323" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="227" />
+        <location filename="../ui/PreviewGallery.cpp" line="336" />
         <source>Kept</source>
         <translation>已保留</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="245" />
+        <location filename="../ui/PreviewGallery.cpp" line="354" />
+        <location filename="../ui/PreviewGallery.cpp" line="366" />
         <source>Click: open at 1:1, compare with the real slice, keep it</source>
         <translation>单击：以 1:1 打开，与真实层面对比，并可保留</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="261" />
+        <location filename="../ui/PreviewGallery.cpp" line="380" />
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="380" />
+        <source>suspect</source>
+        <translation>可疑</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="393" />
         <source>no model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="279" />
+        <location filename="../ui/PreviewGallery.cpp" line="394" />
+        <source>Leaving out suspect samples needs a judge: choose a segmentation model first.</source>
+        <translation>剔除可疑样本需要评判模型：请先选择分割模型。</translation>
+    </message>
+    <message>
+        <location filename="../ui/PreviewGallery.cpp" line="420" />
         <source>Exporting the dataset...</source>
         <translation>正在导出数据集……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="279" />
+        <location filename="../ui/PreviewGallery.cpp" line="420" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

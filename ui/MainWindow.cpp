@@ -256,6 +256,16 @@ void MainWindow::buildActions() {
         if (!ok) return;
         const int count = QInputDialog::getInt(this, tr("Export dataset"), tr("Samples per mask"), 50, 1, 100000, 1, &ok);
         if (!ok) return;
+        // With a judge, every sample is flagged in the manifests; a threshold above 0 also leaves the suspect ones out.
+        std::optional<double> minDice;
+        if (!gallery_->judgeDir().isEmpty()) {
+            const double threshold = QInputDialog::getDouble(
+                this, tr("Export dataset"),
+                tr("Judge %1 flags every sample.\nLeave out samples whose judge DSC is below (0 keeps them all, flagged):").arg(QFileInfo(gallery_->judgeDir()).fileName()),
+                0.0, 0.0, 1.0, 2, &ok, Qt::WindowFlags(), 0.05);
+            if (!ok) return;
+            if (threshold > 0) minDice = threshold;
+        }
         const QString folder = QFileDialog::getSaveFileName(this, tr("New folder for the dataset"));
         if (folder.isEmpty()) return;
         bool overwrite = false;
@@ -275,12 +285,22 @@ void MainWindow::buildActions() {
                 QMessageBox::warning(this, tr("Export dataset"), QString::fromStdString(e.what()));
                 return;
             }
-            problem = masks.empty() ? tr("%1 holds no mask files.").arg(masksDir) : gallery_->exportDataset(masks, folder, count, overwrite);
+            problem = masks.empty() ? tr("%1 holds no mask files.").arg(masksDir) : gallery_->exportDataset(masks, folder, count, overwrite, minDice);
         } else {
-            problem = exportDataset(folder, count, scope == scopes[1], overwrite);
+            problem = exportDataset(folder, count, scope == scopes[1], overwrite, minDice);
         }
-        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export dataset"), problem);
-        else statusBar()->showMessage(tr("Dataset written to %1").arg(folder), 15000);
+        if (!problem.isEmpty()) {
+            QMessageBox::warning(this, tr("Export dataset"), problem);
+            return;
+        }
+        const gan::DatasetResult& written = gallery_->lastExport();
+        if (minDice)
+            statusBar()->showMessage(tr("Dataset written to %1: %2 samples; the judge left out %3 suspect samples (named in manifest.json)")
+                                         .arg(folder).arg(written.samples).arg(written.leftOut), 30000);
+        else if (!gallery_->judgeDir().isEmpty())
+            statusBar()->showMessage(tr("Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests").arg(folder).arg(written.samples), 30000);
+        else
+            statusBar()->showMessage(tr("Dataset written to %1: %2 samples").arg(folder).arg(written.samples), 15000);
     });
     exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     file->addAction(tr("&Import mask..."), this, &MainWindow::importMask);
@@ -459,7 +479,7 @@ void MainWindow::updatePreviewSource() {
     gallery_->setSource(extractSlice(*mask_->labels(), z), img);
 }
 
-QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite) {
+QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice) {
     if (!mask_->hasMask() || !current_) return tr("Open a CT series first.");
     std::vector<std::pair<std::string, LabelSlice>> masks;
     const int training = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
@@ -471,7 +491,7 @@ QString MainWindow::exportDataset(const QString& folder, int count, bool allSlic
         masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s});
     }
     if (masks.empty()) return tr("No slice has a mask to synthesize from.");
-    return gallery_->exportDataset(masks, folder, count, overwrite);
+    return gallery_->exportDataset(masks, folder, count, overwrite, minDice);
 }
 
 bool MainWindow::claimDocumentFolder(const QString& dir, bool tellUser) {

@@ -18,12 +18,32 @@
 #include <QDialog>
 #include <QScrollArea>
 #include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <cmath>
+#include <limits>
 
+#include "eval/Quality.h"
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
 #include "io/ImageFiles.h"
 
 namespace ctsw {
+
+namespace {
+
+// A number in a report, NaN where it is missing or null (an undefined DSC).
+double numberIn(const Json* object, const char* key) {
+    const Json* v = object ? object->find(key) : nullptr;
+    return v && v->isNumber() ? v->asNumber() : std::numeric_limits<double>::quiet_NaN();
+}
+
+QString figure(double v, int decimals = 2) { return std::isnan(v) ? QStringLiteral("-") : QString::number(v, 'f', decimals); }
+
+}  // namespace
 
 PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
@@ -69,6 +89,20 @@ PreviewGallery::PreviewGallery(QWidget* parent) : QWidget(parent) {
     ab_ = new QPushButton(tr("Hold: real slice"), this);
     ab_->setToolTip(tr("While pressed, every tile shows the real training slice (A/B comparison)"));
     row2->addWidget(ab_);
+    judgeButton_ = new QPushButton(tr("Judge: none"), this);
+    judgeButton_->setToolTip(tr("A segmentation model (cosingan seg-train) that checks every sample: its DSC and an ok/suspect flag on each tile, "
+                                "and in the exported manifests"));
+    auto* judgeMenu = new QMenu(judgeButton_);
+    judgeMenu->addAction(tr("Choose a segmentation model..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Segmentation model folder (cosingan seg-train)"));
+        if (dir.isEmpty()) return;
+        const QString problem = setJudge(dir);
+        if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot use this judge"), problem);
+    });
+    QAction* noJudge = judgeMenu->addAction(tr("No judge"), this, [this] { setJudge({}); });
+    connect(judgeMenu, &QMenu::aboutToShow, noJudge, [this, noJudge] { noJudge->setEnabled(!judgeDir_.isEmpty()); });
+    judgeButton_->setMenu(judgeMenu);
+    row2->addWidget(judgeButton_);
     row2->addStretch(1);
     layout->addLayout(options);
     layout->addLayout(row2);
@@ -116,7 +150,63 @@ QString PreviewGallery::loadModel(const QString& dir, const QString& secondDir) 
     }
     alpha_->setEnabled(synth_->hasSecondModel());
     randomAlpha_->setEnabled(synth_->hasSecondModel());
-    status_->setText(tr("Model %1 (%2 px)").arg(dir).arg(synth_->topSize()));
+    bool stale = false;
+    const Json report = eval::readRecordedQuality(dir.toStdString(), &stale);
+    qualitySummary_.clear();
+    if (report.contains("self")) {
+        const Json* self = report.find("self");
+        const Json* dice = report.find("judge") ? report.find("judge")->find("dice") : nullptr;
+        qualitySummary_ = tr("quality: self SSIM %1, PSNR %2 dB").arg(figure(numberIn(self, "ssim"))).arg(figure(numberIn(self, "psnr"), 1));
+        if (dice) {
+            int suspect = 0, samples = 0;
+            if (const Json* list = report.find("samples"))
+                for (const Json& sample : list->asArray()) {
+                    ++samples;
+                    suspect += sample.stringOr("flag", "") == "suspect";
+                }
+            qualitySummary_ += tr("; judge DSC lung %1, infection %2; %3 of %4 samples suspect")
+                                   .arg(figure(numberIn(dice->find("lung"), "mean")))
+                                   .arg(figure(numberIn(dice->find("infection"), "mean")))
+                                   .arg(suspect)
+                                   .arg(samples);
+        }
+        if (stale) qualitySummary_ += tr(" (measured before the model was trained again)");
+    }
+    if (!judgeDir_.isEmpty()) {
+        // The judge compares value statistics with the training slice: the new model's.
+        const QString problem = setJudge(judgeDir_);
+        if (!problem.isEmpty()) status_->setText(problem);
+    }
+    showModelStatus();
+    refresh();
+    return {};
+}
+
+void PreviewGallery::showModelStatus() {
+    if (!synth_) return;
+    QString text = tr("Model %1 (%2 px)").arg(modelDir_).arg(synth_->topSize());
+    text += QStringLiteral("\n") + (qualitySummary_.isEmpty() ? tr("No quality figures yet: cosingan quality --model MODEL --judge SEG_MODEL records them") : qualitySummary_);
+    status_->setText(text);
+}
+
+QString PreviewGallery::setJudge(const QString& dir) {
+    std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judge;
+    if (!dir.isEmpty() && synth_) {
+        try {
+            Json description;
+            judge = eval::judgeSamples(dir.toStdString(), modelDir_.toStdString(), std::nullopt, 0, description);
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    } else if (!dir.isEmpty()) {
+        return tr("Load or train a model first: the judge compares its samples with the model's training slice.");
+    }
+    {
+        std::lock_guard<std::mutex> lock(runMutex_);
+        judge_ = judge;
+        judgeDir_ = dir;
+    }
+    judgeButton_->setText(dir.isEmpty() ? tr("Judge: none") : tr("Judge: %1").arg(QFileInfo(dir).fileName()));
     refresh();
     return {};
 }
@@ -151,6 +241,7 @@ void PreviewGallery::refresh() {
         t.start();
         QList<QImage> images;
         QList<quint64> seeds;
+        QStringList flags, details;
         try {
             for (const auto& s : synth->synthesize(mask, o)) {
                 QImage img(s.image.width(), s.image.height(), QImage::Format_Grayscale8);
@@ -160,6 +251,13 @@ void PreviewGallery::refresh() {
                 }
                 images << img;
                 seeds << s.seed;
+                if (!judge_) continue;
+                const gan::SampleAssessment a = judge_(s);
+                const Json* dice = a.quality.find("dice");
+                flags << QString::fromStdString(a.quality.stringOr("flag", ""));
+                QString text = tr("Judge DSC lung %1, infection %2").arg(figure(numberIn(dice, "lung"))).arg(figure(numberIn(dice, "infection")));
+                if (!a.reason.empty()) text += QStringLiteral(": ") + QString::fromStdString(a.reason);
+                details << text;
             }
         } catch (const std::exception& e) {
             const QString msg = QString::fromStdString(e.what());
@@ -169,19 +267,29 @@ void PreviewGallery::refresh() {
             return;
         }
         const double seconds = t.elapsed() / 1000.0;
-        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, generation, images, seeds, seconds] {
-            if (self) self->showResults(generation, images, seeds, seconds);
+        QMetaObject::invokeMethod(QCoreApplication::instance(), [self, generation, images, seeds, flags, details, seconds] {
+            if (self) self->showResults(generation, images, seeds, flags, details, seconds);
         }, Qt::QueuedConnection);
     });
 }
 
-void PreviewGallery::showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds) {
+void PreviewGallery::showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, const QStringList& flags,
+                                 const QStringList& details, double seconds) {
     if (generation != generation_) return;  // stale
     images_ = images;
     seeds_ = seeds;
+    flags_ = flags;
+    flagDetails_ = details;
     shownMask_ = mask_;
     shown_ = images.size();
-    status_->setText(tr("%1 samples in %2 s (seeds %3 to %4)").arg(images.size()).arg(seconds, 0, 'f', 2).arg(seeds.value(0)).arg(seeds.value(seeds.size() - 1)));
+    QString text = tr("%1 samples in %2 s (seeds %3 to %4)").arg(images.size()).arg(seconds, 0, 'f', 2).arg(seeds.value(0)).arg(seeds.value(seeds.size() - 1));
+    if (!flags.isEmpty())
+        text += tr("; judge %1: %2 ok, %3 suspect")
+                    .arg(QFileInfo(judgeDir_).fileName())
+                    .arg(flags.count(QStringLiteral("ok")))
+                    .arg(flags.count(QStringLiteral("suspect")));
+    if (!qualitySummary_.isEmpty()) text += QStringLiteral("\n") + qualitySummary_;
+    status_->setText(text);
     layoutThumbs();
     Q_EMIT samplesShown(images.size(), seconds);
 }
@@ -208,6 +316,7 @@ void PreviewGallery::showSample(int i) {
     scroll->setWidget(view);
     scroll->setMinimumSize(qMin(images_[i].width() + 24, 800), qMin(images_[i].height() + 24, 800));
     layout->addWidget(scroll, 1);
+    if (!flags_.value(i).isEmpty()) layout->addWidget(new QLabel(flagDetails_.value(i), &dialog));
     auto* buttons = new QHBoxLayout;
     auto* ab = new QPushButton(tr("Hold: real slice"), &dialog);
     auto* keep = new QPushButton(tr("Keep in the document"), &dialog);
@@ -252,13 +361,37 @@ void PreviewGallery::layoutThumbs() {
     }
     for (int i = 0; i < thumbs_.size(); ++i) {
         thumbs_[i]->setVisible(i < images_.size());
-        if (i < images_.size())
-            thumbs_[i]->setPixmap(QPixmap::fromImage(images_[i].scaled(thumbs_[i]->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        if (i >= images_.size()) continue;
+        thumbs_[i]->setPixmap(tilePixmap(i, thumbs_[i]->size()));
+        const QString open = tr("Click: open at 1:1, compare with the real slice, keep it");
+        thumbs_[i]->setToolTip(flagDetails_.value(i).isEmpty() ? open : flagDetails_.value(i) + QStringLiteral("\n") + open);
     }
 }
 
-QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite) {
+// The sample scaled to its tile; with a judge, a green (ok) or red (suspect) frame and the judge's DSC.
+QPixmap PreviewGallery::tilePixmap(int i, const QSize& size) const {
+    QPixmap pixmap = QPixmap::fromImage(images_[i].scaled(size, Qt::KeepAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_RGB32));
+    const QString flag = flags_.value(i);
+    if (flag.isEmpty()) return pixmap;
+    QPainter p(&pixmap);
+    const QColor colour = flag == QStringLiteral("ok") ? QColor(40, 200, 90) : QColor(230, 60, 50);
+    p.setPen(QPen(colour, 3));
+    p.drawRect(pixmap.rect().adjusted(1, 1, -2, -2));
+    const QString label = (flag == QStringLiteral("ok") ? tr("ok") : tr("suspect"));
+    QFont font = p.font();
+    font.setBold(true);
+    p.setFont(font);
+    const QRect box(4, pixmap.height() - p.fontMetrics().height() - 6, p.fontMetrics().horizontalAdvance(label) + 8, p.fontMetrics().height() + 2);
+    p.fillRect(box, colour);
+    p.setPen(Qt::white);
+    p.drawText(box, Qt::AlignCenter, label);
+    return pixmap;
+}
+
+QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite,
+                                      std::optional<double> minDice) {
     if (!synth_) return tr("no model loaded");
+    if (minDice && judgeDir_.isEmpty()) return tr("Leaving out suspect samples needs a judge: choose a segmentation model first.");
     gan::DatasetOptions options;
     options.synthesis.count = count;
     options.synthesis.seed = static_cast<std::uint64_t>(seed_->value());
@@ -268,6 +401,14 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
     if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) options.synthesis.fusionAlpha = alpha_->value();
     options.overwrite = overwrite;
     options.modelPath = modelDir_.toStdString();
+    if (!judgeDir_.isEmpty()) {
+        try {
+            // Its own judge: the threshold differs from the previews' and the export runs while previews may be queued.
+            options.assess = eval::judgeSamples(judgeDir_.toStdString(), modelDir_.toStdString(), minDice, 0, options.assessment);
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    }
     gan::DatasetWriters writers;
     writers.writeImage8 = [](const Slice<std::uint8_t>& s, const std::string& p) { writePng8(s, p); };
     writers.writeNiftiImage = [](const Slice<float>& hu, const std::string& p) { writeNifti(sliceAsVolume(hu), p); };
@@ -284,6 +425,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
         CancelToken cancel;
         std::atomic<bool> done{false};
         std::string error;
+        gan::DatasetResult result;
     };
     auto shared = std::make_shared<Shared>();
     struct Sink final : ProgressSink {
@@ -299,7 +441,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
         std::lock_guard<std::mutex> lock(runMutex_);  // the synthesizer serves one caller at a time
         gan::setThreads(0);
         try {
-            gan::exportDataset(*synth, inputs, target, options, writers, JobContext{sink.get(), &shared->cancel});
+            shared->result = gan::exportDataset(*synth, inputs, target, options, writers, JobContext{sink.get(), &shared->cancel});
         } catch (const Cancelled&) {
             shared->error = "cancelled";
         } catch (const std::exception& e) {
@@ -313,6 +455,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
         if (dialog.wasCanceled()) shared->cancel.cancel();
     }
     dialog.setValue(1000);
+    if (shared->error.empty()) lastExport_ = shared->result;
     return QString::fromStdString(shared->error);
 }
 

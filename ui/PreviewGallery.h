@@ -5,9 +5,12 @@
 #include <QImage>
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "gan/DatasetExport.h"
 #include "image/Volume.h"
 
 class QCheckBox;
@@ -39,9 +42,24 @@ public:
     int sampleCount() const { return shown_; }
     QImage sample(int i) const { return i < images_.size() ? images_[i] : QImage(); }
 
-    // Exports `count` samples per mask into `folder` (hidden folder renamed at the end). Returns the
-    // error text or empty; blocks with a progress dialog and a Cancel button.
-    QString exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite);
+    // A segmentation model (`cosingan seg-train`) that checks every preview: each tile shows the judge's
+    // DSC and an ok/suspect flag, and the export records them. Empty `dir` removes the judge. Returns
+    // the error text or empty.
+    QString setJudge(const QString& dir);
+    QString judgeDir() const { return judgeDir_; }
+    // "ok", "suspect" or empty (no judge) for shown sample i, and the tile's explanation.
+    QString sampleFlag(int i) const { return flags_.value(i); }
+    QString sampleFlagDetails(int i) const { return flagDetails_.value(i); }
+    // The loaded model's recorded `cosingan quality` figures in one line, or empty when none.
+    QString modelQualitySummary() const { return qualitySummary_; }
+
+    // Exports `count` samples per mask into `folder` (hidden folder renamed at the end). With a judge
+    // set every sample carries its flag in the manifests; `minDice` also leaves suspect samples out.
+    // Returns the error text or empty; blocks with a progress dialog and a Cancel button.
+    QString exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite,
+                          std::optional<double> minDice = std::nullopt);
+    // What the last successful export wrote.
+    const gan::DatasetResult& lastExport() const { return lastExport_; }
 
     quint64 sampleSeed(int i) const { return i < seeds_.size() ? seeds_[i] : 0; }
     // Opens sample i at 1:1 with an A/B toggle and a Keep button.
@@ -56,18 +74,26 @@ protected:
     void resizeEvent(QResizeEvent* e) override;
 
 private:
-    void showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, double seconds);
+    void showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, const QStringList& flags, const QStringList& details,
+                     double seconds);
+    void showModelStatus();
+    QPixmap tilePixmap(int i, const QSize& size) const;
     void layoutThumbs();
     bool eventFilter(QObject* watched, QEvent* event) override;
 
     std::shared_ptr<gan::Synthesizer> synth_;
     QString modelDir_;
+    QString judgeDir_;
+    std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judge_;  // called under runMutex_
+    QString qualitySummary_;
+    gan::DatasetResult lastExport_;
     LabelSlice mask_;
     QImage real_;
     std::atomic<quint64> generation_{0};
     std::mutex runMutex_;  // one synthesis at a time
     QList<QImage> images_;
     QList<quint64> seeds_;
+    QStringList flags_, flagDetails_;
     LabelSlice shownMask_;  // the mask the shown samples were made from
     int shown_ = 0;
     QSpinBox* count_;
@@ -80,6 +106,7 @@ private:
     QDoubleSpinBox* alpha_;
     QCheckBox* randomAlpha_;
     QPushButton* ab_;
+    QPushButton* judgeButton_;
     QLabel* status_;
     QGridLayout* grid_;
     QList<QLabel*> thumbs_;

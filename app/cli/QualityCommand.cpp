@@ -101,6 +101,15 @@ int runQuality(const std::vector<std::string>& argv) {
         writeTextAtomically((out / "quality.json").string(), report.dump(2) + "\n");
     }
 
+    // The model keeps its last report, which the workbench shows next to its previews. A model folder
+    // the user cannot write to still gets its report on stdout and under --out.
+    try {
+        eval::recordQuality(request.modelDir, report);
+        report.set("recorded", eval::recordedQualityPath(request.modelDir));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "cosingan quality: warning: the report is not recorded in the model folder: %s\n", e.what());
+    }
+
     if (args.flag("json")) {
         std::printf("%s\n", report.dump(2).c_str());
         return kOk;
@@ -131,6 +140,7 @@ int runQuality(const std::vector<std::string>& argv) {
         std::printf("judge: %s\n", judge->stringOr("reason", "").c_str());
     }
     if (report.contains("grid")) std::printf("grid: %s\nper-scale grid: %s\n", report.stringOr("grid", "").c_str(), report.stringOr("scale_grid", "").c_str());
+    if (report.contains("recorded")) std::printf("recorded in %s (the workbench shows it with the model's previews)\n", report.stringOr("recorded", "").c_str());
     return kOk;
 }
 

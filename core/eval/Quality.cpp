@@ -11,6 +11,7 @@
 #include "eval/ImageQuality.h"
 #include "eval/Metrics.h"
 #include "gan/Engine.h"
+#include "io/AtomicWrite.h"
 #include "io/Npy.h"
 #include "mask/LungMask.h"
 
@@ -379,6 +380,27 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
         a.reason = reason;
         return a;
     };
+}
+
+std::string recordedQualityPath(const std::string& modelDir) { return (fs::path(modelDir) / "quality.json").string(); }
+
+void recordQuality(const std::string& modelDir, const Json& report) { writeTextAtomically(recordedQualityPath(modelDir), report.dump(2) + "\n"); }
+
+Json readRecordedQuality(const std::string& modelDir, bool* stale) {
+    const std::string path = recordedQualityPath(modelDir);
+    if (stale) *stale = false;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return Json::object();
+    try {
+        Json report = readJsonFile(path);
+        if (!report.isObject()) return Json::object();
+        const auto recorded = fs::last_write_time(path, ec);
+        const auto written = fs::last_write_time(fs::path(modelDir) / "config.json", ec);
+        if (stale && !ec) *stale = written > recorded;
+        return report;
+    } catch (const std::exception&) {
+        return Json::object();  // a damaged record is as good as none: the figures are measured again
+    }
 }
 
 }  // namespace ctsw::eval

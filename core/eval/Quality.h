@@ -71,4 +71,13 @@ LabelSlice paintLesionInHealthyLung(const LabelSlice& labels, LabelSlice& added)
 std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples(const std::string& judgeDir, const std::string& modelDir,
                                                                                  std::optional<double> minDice, int threads, Json& description);
 
+// `cosingan quality` keeps its last report in the model folder (MODEL/quality.json), so that whoever
+// loads the model later (the workbench's Preview gallery) can show its figures. Atomic; throws IoError.
+std::string recordedQualityPath(const std::string& modelDir);
+void recordQuality(const std::string& modelDir, const Json& report);
+
+// The recorded report, or an empty object when there is none or it cannot be read. `stale` is set when
+// the model was written again (its config.json is newer) after the report was recorded.
+Json readRecordedQuality(const std::string& modelDir, bool* stale = nullptr);
+
 }  // namespace ctsw::eval

@@ -293,6 +293,9 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     EXPECT_TRUE(fs::exists(out + "/quality-scales.png"));  // each scale's stage outputs (Fig. 8)
     EXPECT_EQ(q.at("scale_grid").asString(), out + "/quality-scales.png");
     EXPECT_EQ(Json::parse(ctsw::test::readFile(out + "/quality.json")).at("model_id").asString(), q.at("model_id").asString());
+    // The model folder keeps the last report for the workbench's previews.
+    EXPECT_EQ(q.at("recorded").asString(), (fs::path(model) / "quality.json").string());
+    EXPECT_EQ(Json::parse(ctsw::test::readFile(model + "/quality.json")).at("model_id").asString(), q.at("model_id").asString());
     // The same judge on an export: every sample carries its DSC, value statistics and flag; --min-dice
     // leaves out (and names) the samples below it.
     const std::string synth = "synthesize --model " + shellQuote(model) + " --masks " + shellQuote(masks) +

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <limits>
@@ -11,10 +14,13 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "eval/EvalNets.h"
 #include "eval/EvalTraining.h"
 #include "eval/ImageQuality.h"
 #include "eval/Metrics.h"
+#include "eval/Quality.h"
 
 using namespace ctsw::eval;
 
@@ -430,3 +436,26 @@ TEST(LearningRate, CosineWarmsUpThenFallsToOnePercentAndThePaperHalvesTheEpochs)
     EXPECT_NEAR(learningRateFactor("paper", 9, 10, 0, 0), 1.0 / 6, 1e-12);
 }
 
+
+TEST(QualityRecord, ReadBackMarkedStaleWhenTheModelIsRewrittenAndEmptyWhenDamaged) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("ctsw-quality-record-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "config.json") << "{}";
+    fs::last_write_time(dir / "config.json", fs::file_time_type::clock::now() - std::chrono::hours(1));
+    bool stale = true;
+    EXPECT_TRUE(ctsw::eval::readRecordedQuality(dir.string(), &stale).asObject().empty());  // none yet
+    ctsw::Json report = ctsw::Json::object();
+    report.set("model_id", "m1");
+    ctsw::eval::recordQuality(dir.string(), report);
+    EXPECT_EQ(ctsw::eval::readRecordedQuality(dir.string(), &stale).at("model_id").asString(), "m1");
+    EXPECT_FALSE(stale);
+    // Training again into the folder rewrites config.json: the figures no longer describe the model.
+    fs::last_write_time(dir / "config.json", fs::file_time_type::clock::now() + std::chrono::hours(1));
+    EXPECT_EQ(ctsw::eval::readRecordedQuality(dir.string(), &stale).at("model_id").asString(), "m1");
+    EXPECT_TRUE(stale);
+    std::ofstream(dir / "quality.json", std::ios::trunc) << "{\"model_id\": ";  // cut off
+    EXPECT_TRUE(ctsw::eval::readRecordedQuality(dir.string(), &stale).asObject().empty());
+    fs::remove_all(dir);
+}

@@ -21,6 +21,7 @@
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "PreviewGallery.h"
+#include "eval/Quality.h"
 #include "io/ImageFiles.h"
 #include "json/Json.h"
 #include <QDir>
@@ -626,6 +627,46 @@ private Q_SLOTS:
         // An existing dataset is never overwritten without asking.
         QVERIFY(w.exportDataset(out, 1, false, false).contains(QStringLiteral("exists")));
         QVERIFY(!QDir(home.path()).entryList(QDir::Hidden | QDir::Dirs).join(QLatin1Char(' ')).contains(QStringLiteral(".partial")));
+
+        // A judge (a small segmenter from the real MedSeg slices) flags every tile and every exported sample.
+        QVERIFY(g->modelQualitySummary().isEmpty());  // nothing measured for this model yet
+        QVERIFY(w.exportDataset(home.filePath(QStringLiteral("x")), 1, false, false, 0.5).contains(QStringLiteral("judge")));  // no judge set
+        const QString judge = home.filePath(QStringLiteral("judge"));
+        QProcess segTrain;
+        segTrain.start(QStringLiteral(COSINGAN_EXE), {QStringLiteral("seg-train"), QStringLiteral("--train"), QStringLiteral(CTSW_DATA_DIR "/medseg-covid/train"),
+                                                    QStringLiteral("--out"), judge, QStringLiteral("--size"), QStringLiteral("64"), QStringLiteral("--epochs"),
+                                                    QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY(segTrain.waitForFinished(300000));
+        QVERIFY2(segTrain.exitCode() == 0, segTrain.readAllStandardError().constData());
+        QVERIFY(g->setJudge(home.filePath(QStringLiteral("doc"))).length() > 0);  // not a segmentation model: refused with the reason
+        QVERIFY(g->judgeDir().isEmpty());
+        QSignalSpy judged(g, &PreviewGallery::samplesShown);
+        QCOMPARE(g->setJudge(judge), QString());
+        QVERIFY(judged.wait(60000));
+        for (int i = 0; i < g->sampleCount(); ++i) {
+            QVERIFY2(g->sampleFlag(i) == QStringLiteral("ok") || g->sampleFlag(i) == QStringLiteral("suspect"), qPrintable(g->sampleFlag(i)));
+            QVERIFY2(g->sampleFlagDetails(i).contains(QStringLiteral("DSC lung")), qPrintable(g->sampleFlagDetails(i)));
+        }
+        const QString strict = home.filePath(QStringLiteral("strict"));
+        QCOMPARE(w.exportDataset(strict, 3, false, false, 1.0), QString());
+        const Json strictManifest = readJsonFile((strict + QStringLiteral("/manifest.json")).toStdString());
+        QCOMPARE(g->lastExport().leftOut + g->lastExport().samples, 3);
+        QVERIFY(g->lastExport().leftOut > 0);  // a judge this small never scores a perfect 1
+        QCOMPARE(strictManifest.at("quality").at("left_out").asInt(), g->lastExport().leftOut);
+        for (const auto& sample : strictManifest.at("samples").asArray()) QVERIFY(sample.at("quality").contains("flag"));
+        QCOMPARE(g->setJudge({}), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(g->sampleFlag(0).isEmpty(), 60000);
+
+        // Figures `cosingan quality` recorded in the model folder are shown with the previews.
+        Json self = Json::object();
+        self.set("ssim", 0.61);
+        self.set("psnr", 21.5);
+        Json report = Json::object();
+        report.set("self", self);
+        eval::recordQuality(c->modelDir().toStdString(), report);
+        QCOMPARE(g->loadModel(c->modelDir()), QString());
+        QVERIFY2(g->modelQualitySummary().contains(QStringLiteral("SSIM 0.61")), qPrintable(g->modelQualitySummary()));
+        QVERIFY(!g->modelQualitySummary().contains(QStringLiteral("trained again")));
     }
 
     void mainWindowShowsAnErrorForANonDicomFolder() {
