@@ -21,712 +21,751 @@
 <context>
     <name>ctsw::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="62" />
+        <location filename="../ui/MainWindow.cpp" line="63" />
         <source>CT Synthesis Workbench</source>
         <translation>CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="67" />
+        <location filename="../ui/MainWindow.cpp" line="68" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="78" />
+        <location filename="../ui/MainWindow.cpp" line="79" />
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="94" />
+        <location filename="../ui/MainWindow.cpp" line="95" />
         <source>3D</source>
         <translation>三维</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="109" />
+        <location filename="../ui/MainWindow.cpp" line="110" />
         <source>Undo history: %1 KiB</source>
         <translation>撤销历史：%1 KiB</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="113" />
+        <location filename="../ui/MainWindow.cpp" line="114" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124" />
+        <location filename="../ui/MainWindow.cpp" line="125" />
         <source>Cannot start training</source>
         <translation>无法开始训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="144" />
+        <location filename="../ui/MainWindow.cpp" line="145" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="166" />
+        <location filename="../ui/MainWindow.cpp" line="167" />
         <source>Cannot keep the sample</source>
         <translation>无法保留该样本</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="194" />
+        <location filename="../ui/MainWindow.cpp" line="195" />
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="215" />
+        <location filename="../ui/MainWindow.cpp" line="216" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="216" />
+        <location filename="../ui/MainWindow.cpp" line="217" />
         <source>Open DICOM &amp;folder...</source>
         <translation>打开 DICOM 文件夹(&amp;F)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="217" />
+        <location filename="../ui/MainWindow.cpp" line="218" />
         <source>Open DICOM folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="220" />
+        <location filename="../ui/MainWindow.cpp" line="221" />
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="221" />
+        <location filename="../ui/MainWindow.cpp" line="222" />
         <source>&amp;Open file...</source>
         <translation>打开文件(&amp;O)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="222" />
+        <location filename="../ui/MainWindow.cpp" line="223" />
         <source>Open image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="223" />
+        <location filename="../ui/MainWindow.cpp" line="224" />
         <source>CT images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;All files (*)</source>
         <translation>CT 图像 (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="227" />
+        <location filename="../ui/MainWindow.cpp" line="228" />
         <source>Open &amp;document...</source>
         <translation>打开文档(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="228" />
+        <location filename="../ui/MainWindow.cpp" line="229" />
         <source>Open workbench document</source>
         <translation>打开工作台文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231" />
+        <location filename="../ui/MainWindow.cpp" line="232" />
         <source>Recent documents</source>
         <translation>最近的文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="234" />
+        <location filename="../ui/MainWindow.cpp" line="235" />
         <source>&amp;Save document</source>
         <translation>保存文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="236" />
+        <location filename="../ui/MainWindow.cpp" line="237" />
         <source>Save document &amp;as...</source>
         <translation>文档另存为(&amp;A)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="237" />
-        <location filename="../ui/MainWindow.cpp" line="397" />
+        <location filename="../ui/MainWindow.cpp" line="238" />
+        <location filename="../ui/MainWindow.cpp" line="422" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="241" />
+        <location filename="../ui/MainWindow.cpp" line="242" />
         <source>Load &amp;model for preview...</source>
         <translation>加载用于预览的模型(&amp;M)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="242" />
+        <location filename="../ui/MainWindow.cpp" line="243" />
         <source>Trained model folder</source>
         <translation>已训练模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="245" />
-        <location filename="../ui/MainWindow.cpp" line="776" />
+        <location filename="../ui/MainWindow.cpp" line="246" />
+        <location filename="../ui/MainWindow.cpp" line="803" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="248" />
+        <location filename="../ui/MainWindow.cpp" line="249" />
         <source>Export &amp;dataset...</source>
         <translation>导出数据集(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="250" />
-        <location filename="../ui/MainWindow.cpp" line="255" />
-        <location filename="../ui/MainWindow.cpp" line="257" />
-        <location filename="../ui/MainWindow.cpp" line="263" />
-        <location filename="../ui/MainWindow.cpp" line="273" />
-        <location filename="../ui/MainWindow.cpp" line="285" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
+        <location filename="../ui/MainWindow.cpp" line="256" />
+        <location filename="../ui/MainWindow.cpp" line="258" />
+        <location filename="../ui/MainWindow.cpp" line="264" />
+        <location filename="../ui/MainWindow.cpp" line="272" />
+        <location filename="../ui/MainWindow.cpp" line="279" />
+        <location filename="../ui/MainWindow.cpp" line="281" />
         <location filename="../ui/MainWindow.cpp" line="293" />
+        <location filename="../ui/MainWindow.cpp" line="298" />
+        <location filename="../ui/MainWindow.cpp" line="310" />
+        <location filename="../ui/MainWindow.cpp" line="318" />
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="250" />
+        <location filename="../ui/MainWindow.cpp" line="251" />
         <source>Train or load a model first.</source>
         <translation>请先训练或加载一个模型。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="254" />
         <source>The training slice's mask</source>
         <translation>训练层面的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="254" />
         <source>Every slice that has a mask</source>
         <translation>所有带掩膜的层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253" />
+        <location filename="../ui/MainWindow.cpp" line="254" />
         <source>A folder of mask files (0/1/2)...</source>
         <translation>一个掩膜文件夹（0/1/2）……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="255" />
+        <location filename="../ui/MainWindow.cpp" line="256" />
         <source>Synthesize from</source>
         <translation>合成依据</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="257" />
+        <location filename="../ui/MainWindow.cpp" line="258" />
         <source>Samples per mask</source>
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="264" />
+        <location filename="../ui/MainWindow.cpp" line="265" />
         <source>Judge %1 flags every sample.
 Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>评判模型 %1 会标记每个样本。
 剔除评判 DSC 低于此值的样本（0 表示全部保留并标记）：</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="269" />
+        <location filename="../ui/MainWindow.cpp" line="270" />
+        <source>Product folders: PNG and NIfTI pairs with manifests</source>
+        <translation>产品文件夹：PNG 与 NIfTI 图像/掩膜对及清单</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="270" />
+        <source>nnU-Net v2 raw dataset (imagesTr, labelsTr, dataset.json)</source>
+        <translation>nnU-Net v2 原始数据集（imagesTr、labelsTr、dataset.json）</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="271" />
+        <source>MONAI: NIfTI pairs with a datalist.json</source>
+        <translation>MONAI：NIfTI 图像/掩膜对及 datalist.json</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="272" />
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="279" />
+        <source>nnU-Net dataset id (DatasetNNN)</source>
+        <translation>nnU-Net 数据集编号（DatasetNNN）</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="281" />
+        <source>Dataset name (letters, digits and _)</source>
+        <translation>数据集名称（字母、数字和 _）</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="284" />
+        <source>nnU-Net raw folder (nnUNet_raw) to put the dataset in</source>
+        <translation>存放数据集的 nnU-Net 原始文件夹（nnUNet_raw）</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="286" />
         <source>New folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="273" />
+        <location filename="../ui/MainWindow.cpp" line="298" />
         <source>%1 exists. Replace it?</source>
         <translation>%1 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="278" />
+        <location filename="../ui/MainWindow.cpp" line="303" />
         <source>Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)</source>
         <translation>掩膜文件夹（PNG、NPY 或 NIfTI；0 背景，1 肺，2 感染）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="288" />
+        <location filename="../ui/MainWindow.cpp" line="313" />
         <source>%1 holds no mask files.</source>
         <translation>%1 中没有掩膜文件。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="298" />
+        <location filename="../ui/MainWindow.cpp" line="323" />
         <source>Dataset written to %1: %2 samples; the judge left out %3 suspect samples (named in manifest.json)</source>
         <translation>数据集已写入 %1：%2 个样本；评判模型剔除了 %3 个可疑样本（列于 manifest.json）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="301" />
+        <location filename="../ui/MainWindow.cpp" line="326" />
         <source>Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests</source>
         <translation>数据集已写入 %1：%2 个样本，每个样本的评判 DSC 和标记记录在清单中</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="303" />
+        <location filename="../ui/MainWindow.cpp" line="328" />
         <source>Dataset written to %1: %2 samples</source>
         <translation>数据集已写入 %1：%2 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="305" />
+        <location filename="../ui/MainWindow.cpp" line="330" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="306" />
+        <location filename="../ui/MainWindow.cpp" line="331" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="307" />
+        <location filename="../ui/MainWindow.cpp" line="332" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="309" />
+        <location filename="../ui/MainWindow.cpp" line="334" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312" />
+        <location filename="../ui/MainWindow.cpp" line="337" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="313" />
-        <location filename="../ui/MainWindow.cpp" line="320" />
+        <location filename="../ui/MainWindow.cpp" line="338" />
+        <location filename="../ui/MainWindow.cpp" line="345" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="315" />
+        <location filename="../ui/MainWindow.cpp" line="340" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="316" />
+        <location filename="../ui/MainWindow.cpp" line="341" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="316" />
+        <location filename="../ui/MainWindow.cpp" line="341" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="320" />
+        <location filename="../ui/MainWindow.cpp" line="345" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="327" />
+        <location filename="../ui/MainWindow.cpp" line="352" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="328" />
+        <location filename="../ui/MainWindow.cpp" line="353" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="329" />
+        <location filename="../ui/MainWindow.cpp" line="354" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="330" />
+        <location filename="../ui/MainWindow.cpp" line="355" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="331" />
+        <location filename="../ui/MainWindow.cpp" line="356" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="332" />
+        <location filename="../ui/MainWindow.cpp" line="357" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="333" />
+        <location filename="../ui/MainWindow.cpp" line="358" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="334" />
+        <location filename="../ui/MainWindow.cpp" line="359" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="335" />
+        <location filename="../ui/MainWindow.cpp" line="360" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="337" />
+        <location filename="../ui/MainWindow.cpp" line="362" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="338" />
+        <location filename="../ui/MainWindow.cpp" line="363" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="339" />
+        <location filename="../ui/MainWindow.cpp" line="364" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="346" />
+        <location filename="../ui/MainWindow.cpp" line="371" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="348" />
+        <location filename="../ui/MainWindow.cpp" line="373" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="351" />
+        <location filename="../ui/MainWindow.cpp" line="376" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="353" />
+        <location filename="../ui/MainWindow.cpp" line="378" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="354" />
+        <location filename="../ui/MainWindow.cpp" line="379" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="354" />
+        <location filename="../ui/MainWindow.cpp" line="379" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="355" />
+        <location filename="../ui/MainWindow.cpp" line="380" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="355" />
+        <location filename="../ui/MainWindow.cpp" line="380" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="356" />
+        <location filename="../ui/MainWindow.cpp" line="381" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="357" />
+        <location filename="../ui/MainWindow.cpp" line="382" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="362" />
+        <location filename="../ui/MainWindow.cpp" line="387" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="363" />
+        <location filename="../ui/MainWindow.cpp" line="388" />
         <source> (in use in another window: read-only)</source>
         <translation>（已在另一个窗口中打开：只读）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="364" />
+        <location filename="../ui/MainWindow.cpp" line="389" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="390" />
+        <location filename="../ui/MainWindow.cpp" line="415" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="403" />
+        <location filename="../ui/MainWindow.cpp" line="428" />
         <source>Folder for a copy of the document (the original is in use)</source>
         <translation>文档副本的文件夹（原文档正在使用中）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="411" />
-        <location filename="../ui/MainWindow.cpp" line="483" />
+        <location filename="../ui/MainWindow.cpp" line="436" />
+        <location filename="../ui/MainWindow.cpp" line="508" />
         <source>Open a CT series first.</source>
         <translation>请先打开一个 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="417" />
+        <location filename="../ui/MainWindow.cpp" line="442" />
         <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
         <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="450" />
+        <location filename="../ui/MainWindow.cpp" line="475" />
         <source>Save the document first: kept samples are stored in its folder.</source>
         <translation>请先保存文档：保留的样本存放在文档文件夹中。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="493" />
+        <location filename="../ui/MainWindow.cpp" line="520" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506" />
+        <location filename="../ui/MainWindow.cpp" line="533" />
         <source>Document in use</source>
         <translation>文档正在使用中</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="507" />
+        <location filename="../ui/MainWindow.cpp" line="534" />
         <source>%1 is open in another workbench window (%2). It is shown here, but this window will not save over it: Save asks for another folder.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）。此处可以查看，但本窗口不会覆盖保存它：保存时会要求选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="525" />
-        <location filename="../ui/MainWindow.cpp" line="542" />
+        <location filename="../ui/MainWindow.cpp" line="552" />
+        <location filename="../ui/MainWindow.cpp" line="569" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="526" />
+        <location filename="../ui/MainWindow.cpp" line="553" />
         <source>%1 is open in another workbench window (%2); nothing was written. Choose another folder with Save document as.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）；未写入任何内容。请用“文档另存为”选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="550" />
+        <location filename="../ui/MainWindow.cpp" line="577" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="570" />
+        <location filename="../ui/MainWindow.cpp" line="597" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="596" />
+        <location filename="../ui/MainWindow.cpp" line="623" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="598" />
+        <location filename="../ui/MainWindow.cpp" line="625" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="601" />
+        <location filename="../ui/MainWindow.cpp" line="628" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="606" />
+        <location filename="../ui/MainWindow.cpp" line="633" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="606" />
+        <location filename="../ui/MainWindow.cpp" line="633" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="611" />
+        <location filename="../ui/MainWindow.cpp" line="638" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="611" />
+        <location filename="../ui/MainWindow.cpp" line="638" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="618" />
-        <location filename="../ui/MainWindow.cpp" line="623" />
-        <location filename="../ui/MainWindow.cpp" line="626" />
+        <location filename="../ui/MainWindow.cpp" line="645" />
+        <location filename="../ui/MainWindow.cpp" line="650" />
+        <location filename="../ui/MainWindow.cpp" line="653" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="629" />
+        <location filename="../ui/MainWindow.cpp" line="656" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="635" />
+        <location filename="../ui/MainWindow.cpp" line="662" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="636" />
+        <location filename="../ui/MainWindow.cpp" line="663" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="641" />
+        <location filename="../ui/MainWindow.cpp" line="668" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="643" />
+        <location filename="../ui/MainWindow.cpp" line="670" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="649" />
+        <location filename="../ui/MainWindow.cpp" line="676" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="649" />
+        <location filename="../ui/MainWindow.cpp" line="676" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="663" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="665" />
+        <location filename="../ui/MainWindow.cpp" line="692" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="667" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="668" />
+        <location filename="../ui/MainWindow.cpp" line="695" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="669" />
+        <location filename="../ui/MainWindow.cpp" line="696" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="670" />
+        <location filename="../ui/MainWindow.cpp" line="697" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="677" />
+        <location filename="../ui/MainWindow.cpp" line="704" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="698" />
+        <location filename="../ui/MainWindow.cpp" line="725" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="705" />
+        <location filename="../ui/MainWindow.cpp" line="732" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="707" />
+        <location filename="../ui/MainWindow.cpp" line="734" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="742" />
+        <location filename="../ui/MainWindow.cpp" line="769" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="745" />
+        <location filename="../ui/MainWindow.cpp" line="772" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="746" />
+        <location filename="../ui/MainWindow.cpp" line="773" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="761" />
+        <location filename="../ui/MainWindow.cpp" line="788" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="781" />
+        <location filename="../ui/MainWindow.cpp" line="808" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="782" />
+        <location filename="../ui/MainWindow.cpp" line="809" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="783" />
+        <location filename="../ui/MainWindow.cpp" line="810" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="791" />
+        <location filename="../ui/MainWindow.cpp" line="818" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="792" />
+        <location filename="../ui/MainWindow.cpp" line="819" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="803" />
+        <location filename="../ui/MainWindow.cpp" line="830" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="804" />
+        <location filename="../ui/MainWindow.cpp" line="831" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="805" />
+        <location filename="../ui/MainWindow.cpp" line="832" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="806" />
+        <location filename="../ui/MainWindow.cpp" line="833" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="806" />
+        <location filename="../ui/MainWindow.cpp" line="833" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="807" />
+        <location filename="../ui/MainWindow.cpp" line="834" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="807" />
+        <location filename="../ui/MainWindow.cpp" line="834" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="808" />
+        <location filename="../ui/MainWindow.cpp" line="835" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="808" />
+        <location filename="../ui/MainWindow.cpp" line="835" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="809" />
+        <location filename="../ui/MainWindow.cpp" line="836" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="809" />
+        <location filename="../ui/MainWindow.cpp" line="836" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="809" />
+        <location filename="../ui/MainWindow.cpp" line="836" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="810" />
+        <location filename="../ui/MainWindow.cpp" line="837" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="813" />
+        <location filename="../ui/MainWindow.cpp" line="840" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="818" />
+        <location filename="../ui/MainWindow.cpp" line="845" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="829" />
+        <location filename="../ui/MainWindow.cpp" line="856" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>

@@ -24,6 +24,7 @@
 
 #include <QCloseEvent>
 #include <QInputDialog>
+#include <QLineEdit>
 #include <QSettings>
 #include <QTabWidget>
 #include <QThreadPool>
@@ -266,28 +267,52 @@ void MainWindow::buildActions() {
             if (!ok) return;
             if (threshold > 0) minDice = threshold;
         }
-        const QString folder = QFileDialog::getSaveFileName(this, tr("New folder for the dataset"));
+        const QStringList layouts{tr("Product folders: PNG and NIfTI pairs with manifests"), tr("nnU-Net v2 raw dataset (imagesTr, labelsTr, dataset.json)"),
+                                  tr("MONAI: NIfTI pairs with a datalist.json")};
+        const QString layoutName = QInputDialog::getItem(this, tr("Export dataset"), tr("Layout"), layouts, 0, false, &ok);
+        if (!ok) return;
+        gan::DatasetLayout layout;
+        layout.kind = layoutName == layouts[1] ? "nnunet" : layoutName == layouts[2] ? "monai" : "product";
+        QString folder;
+        if (layout.kind == "nnunet") {
+            // nnU-Net finds datasets by folder name under nnUNet_raw: the user picks that folder, the export names the dataset in it.
+            layout.datasetId = QInputDialog::getInt(this, tr("Export dataset"), tr("nnU-Net dataset id (DatasetNNN)"), layout.datasetId, 1, 999, 1, &ok);
+            if (!ok) return;
+            layout.name = QInputDialog::getText(this, tr("Export dataset"), tr("Dataset name (letters, digits and _)"), QLineEdit::Normal,
+                                                QString::fromStdString(layout.name), &ok).toStdString();
+            if (!ok) return;
+            folder = QFileDialog::getExistingDirectory(this, tr("nnU-Net raw folder (nnUNet_raw) to put the dataset in"));
+        } else {
+            folder = QFileDialog::getSaveFileName(this, tr("New folder for the dataset"));
+        }
         if (folder.isEmpty()) return;
+        QString target;
+        try {
+            target = QString::fromStdString(gan::datasetFolder(folder.toStdString(), layout));
+        } catch (const std::exception& e) {  // a dataset name nnU-Net cannot take
+            QMessageBox::warning(this, tr("Export dataset"), QString::fromStdString(e.what()));
+            return;
+        }
         bool overwrite = false;
-        if (QFileInfo::exists(folder)) {
-            if (QMessageBox::question(this, tr("Export dataset"), tr("%1 exists. Replace it?").arg(folder)) != QMessageBox::Yes) return;
+        if (QFileInfo::exists(target)) {
+            if (QMessageBox::question(this, tr("Export dataset"), tr("%1 exists. Replace it?").arg(target)) != QMessageBox::Yes) return;
             overwrite = true;
         }
         QString problem;
         if (scope == scopes[2]) {
             const QString masksDir = QFileDialog::getExistingDirectory(this, tr("Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)"));
             if (masksDir.isEmpty()) return;
-            std::vector<std::pair<std::string, LabelSlice>> masks;
+            std::vector<gan::MaskInput> masks;
             try {
                 for (const QFileInfo& f : QDir(masksDir).entryInfoList({QStringLiteral("*.png"), QStringLiteral("*.npy"), QStringLiteral("*.nii"), QStringLiteral("*.nii.gz")}, QDir::Files, QDir::Name))
-                    masks.push_back({f.absoluteFilePath().toStdString(), readMaskSlice(f.absoluteFilePath().toStdString(), LabelMapping::named("identity"))});
+                    masks.push_back({f.absoluteFilePath().toStdString(), readMaskSlice(f.absoluteFilePath().toStdString(), LabelMapping::named("identity")), {}});
             } catch (const std::exception& e) {
                 QMessageBox::warning(this, tr("Export dataset"), QString::fromStdString(e.what()));
                 return;
             }
-            problem = masks.empty() ? tr("%1 holds no mask files.").arg(masksDir) : gallery_->exportDataset(masks, folder, count, overwrite, minDice);
+            problem = masks.empty() ? tr("%1 holds no mask files.").arg(masksDir) : gallery_->exportDataset(masks, folder, count, overwrite, minDice, layout);
         } else {
-            problem = exportDataset(folder, count, scope == scopes[1], overwrite, minDice);
+            problem = exportDataset(folder, count, scope == scopes[1], overwrite, minDice, layout);
         }
         if (!problem.isEmpty()) {
             QMessageBox::warning(this, tr("Export dataset"), problem);
@@ -296,11 +321,11 @@ void MainWindow::buildActions() {
         const gan::DatasetResult& written = gallery_->lastExport();
         if (minDice)
             statusBar()->showMessage(tr("Dataset written to %1: %2 samples; the judge left out %3 suspect samples (named in manifest.json)")
-                                         .arg(folder).arg(written.samples).arg(written.leftOut), 30000);
+                                         .arg(target).arg(written.samples).arg(written.leftOut), 30000);
         else if (!gallery_->judgeDir().isEmpty())
-            statusBar()->showMessage(tr("Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests").arg(folder).arg(written.samples), 30000);
+            statusBar()->showMessage(tr("Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests").arg(target).arg(written.samples), 30000);
         else
-            statusBar()->showMessage(tr("Dataset written to %1: %2 samples").arg(folder).arg(written.samples), 15000);
+            statusBar()->showMessage(tr("Dataset written to %1: %2 samples").arg(target).arg(written.samples), 15000);
     });
     exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     file->addAction(tr("&Import mask..."), this, &MainWindow::importMask);
@@ -479,19 +504,21 @@ void MainWindow::updatePreviewSource() {
     gallery_->setSource(extractSlice(*mask_->labels(), z), img);
 }
 
-QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice) {
+QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice, const gan::DatasetLayout& layout) {
     if (!mask_->hasMask() || !current_) return tr("Open a CT series first.");
-    std::vector<std::pair<std::string, LabelSlice>> masks;
+    std::vector<gan::MaskInput> masks;
     const int training = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
     for (int z = 0; z < mask_->labels()->depth(); ++z) {
         if (!allSlices && z != training) continue;
         LabelSlice s = extractSlice(*mask_->labels(), z);
         const LabelCounts c = countLabels(s.pixels());
         if (c.perLabel[1] + c.perLabel[2] == 0) continue;
-        masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s});
+        // The document's slice grid: the samples keep the patient's spacing and position.
+        masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s,
+                         sliceGeometry(mask_->labels()->geometry(), z)});
     }
     if (masks.empty()) return tr("No slice has a mask to synthesize from.");
-    return gallery_->exportDataset(masks, folder, count, overwrite, minDice);
+    return gallery_->exportDataset(masks, folder, count, overwrite, minDice, layout);
 }
 
 bool MainWindow::claimDocumentFolder(const QString& dir, bool tellUser) {

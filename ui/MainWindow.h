@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 
+#include "gan/DatasetExport.h"
 #include "image/Volume.h"
 #include "json/Json.h"
 
@@ -57,7 +58,8 @@ public:
     // error text or empty.
     QString keepSample(const QImage& image, const LabelSlice& mask, quint64 seed);
     // Exports `count` samples for the current slice's mask, or for every slice with a mask.
-    QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice = std::nullopt);
+    QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice = std::nullopt,
+                          const gan::DatasetLayout& layout = {});
     // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
     // reason when it cannot start (the Start button shows it), empty when training started.
     QString startTraining(const QString& preset);

@@ -388,8 +388,8 @@ QPixmap PreviewGallery::tilePixmap(int i, const QSize& size) const {
     return pixmap;
 }
 
-QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite,
-                                      std::optional<double> minDice) {
+QString PreviewGallery::exportDataset(const std::vector<gan::MaskInput>& masks, const QString& folder, int count, bool overwrite,
+                                      std::optional<double> minDice, const gan::DatasetLayout& layout) {
     if (!synth_) return tr("no model loaded");
     if (minDice && judgeDir_.isEmpty()) return tr("Leaving out suspect samples needs a judge: choose a segmentation model first.");
     gan::DatasetOptions options;
@@ -400,6 +400,7 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
     options.synthesis.conditionNoise = std::array<double, 3>{double(rcBackground_->value()), double(rcLung_->value()), double(rcInfection_->value())};
     if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) options.synthesis.fusionAlpha = alpha_->value();
     options.overwrite = overwrite;
+    options.layout = layout;
     options.modelPath = modelDir_.toStdString();
     if (!judgeDir_.isEmpty()) {
         try {
@@ -411,10 +412,9 @@ QString PreviewGallery::exportDataset(const std::vector<std::pair<std::string, L
     }
     gan::DatasetWriters writers;
     writers.writeImage8 = [](const Slice<std::uint8_t>& s, const std::string& p) { writePng8(s, p); };
-    writers.writeNiftiImage = [](const Slice<float>& hu, const std::string& p) { writeNifti(sliceAsVolume(hu), p); };
-    writers.writeNiftiMask = [](const LabelSlice& l, const std::string& p) { writeNiftiLabels(sliceAsVolume(l), p); };
-    std::vector<gan::MaskInput> inputs;
-    for (const auto& [name, labels] : masks) inputs.push_back({name, labels});
+    writers.writeNiftiImage = [](const Slice<float>& values, const Geometry& grid, const std::string& p) { writeNifti(sliceAsVolume(values, grid), p); };
+    writers.writeNiftiMask = [](const LabelSlice& l, const Geometry& grid, const std::string& p) { writeNiftiLabels(sliceAsVolume(l, grid), p); };
+    const std::vector<gan::MaskInput>& inputs = masks;
 
     // The export runs on a worker; the dialog shows progress and can cancel (nothing partial remains).
     QProgressDialog dialog(tr("Exporting the dataset..."), tr("Cancel"), 0, 1000, this);

@@ -56,8 +56,9 @@ public:
     // Exports `count` samples per mask into `folder` (hidden folder renamed at the end). With a judge
     // set every sample carries its flag in the manifests; `minDice` also leaves suspect samples out.
     // Returns the error text or empty; blocks with a progress dialog and a Cancel button.
-    QString exportDataset(const std::vector<std::pair<std::string, LabelSlice>>& masks, const QString& folder, int count, bool overwrite,
-                          std::optional<double> minDice = std::nullopt);
+    // `layout` chooses the product's folders, nnU-Net's raw dataset (in folder/DatasetNNN_NAME) or MONAI's datalist.
+    QString exportDataset(const std::vector<gan::MaskInput>& masks, const QString& folder, int count, bool overwrite,
+                          std::optional<double> minDice = std::nullopt, const gan::DatasetLayout& layout = {});
     // What the last successful export wrote.
     const gan::DatasetResult& lastExport() const { return lastExport_; }
 

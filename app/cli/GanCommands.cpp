@@ -163,7 +163,7 @@ int runTrain(const std::vector<std::string>& argv) {
 
 int runSynthesize(const std::vector<std::string>& argv) {
     Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes",
-                     "judge", "min-dice"},
+                     "judge", "min-dice", "layout", "dataset-id", "name"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -173,7 +173,18 @@ int runSynthesize(const std::vector<std::string>& argv) {
     if (fuse && !args.has("model2")) throw UsageError("--fuse needs --model2 MODEL_DIR");
     const int count = args.intValue("count", 8);
     if (count < 1) throw UsageError("--count must be at least 1");
-    const fs::path out = args.value("out");
+    gan::DatasetLayout layout;
+    layout.kind = args.value("layout", "product");
+    layout.datasetId = args.intValue("dataset-id", layout.datasetId);
+    layout.name = args.value("name", layout.name);
+    if ((args.has("dataset-id") || args.has("name")) && layout.kind != "nnunet") throw UsageError("--dataset-id and --name belong to --layout nnunet");
+    fs::path out;
+    try {
+        out = gan::datasetFolder(args.value("out"), layout);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    if (layout.kind != "product" && !canWriteNifti()) throw UsageError("--layout " + layout.kind + " writes NIfTI, which needs the full build");
     if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out.string(), "already exists; choose another folder or pass --overwrite");
 
     gan::setThreads(args.intValue("threads", 0));
@@ -209,6 +220,7 @@ int runSynthesize(const std::vector<std::string>& argv) {
 
     gan::DatasetOptions options;
     options.synthesis = so;
+    options.layout = layout;
     options.overwrite = args.flag("overwrite");
     options.modelPath = fs::absolute(args.value("model")).string();
     if (fuse) options.secondModelPath = fs::absolute(args.value("model2")).string();
@@ -238,17 +250,20 @@ int runSynthesize(const std::vector<std::string>& argv) {
     writers.imageExtension = imageExtension();
     writers.writeImage8 = writeImage8;
     if (canWriteNifti()) {
-        // Synthesized slices carry no patient geometry: 1 mm pixels.
-        writers.writeNiftiImage = [](const Slice<float>& hu, const std::string& p) { writeNiftiSlice(hu, 1.0, p); };
-        writers.writeNiftiMask = [](const LabelSlice& l, const std::string& p) { writeNiftiMask(l, 1.0, p); };
+        writers.writeNiftiImage = writeNiftiSlice;
+        writers.writeNiftiMask = writeNiftiMask;
     }
     std::vector<gan::MaskInput> inputs;
-    for (const auto& maskPath : maskFiles)
-        inputs.push_back({fs::absolute(maskPath).string(),
-                          readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0)});
+    for (const auto& maskPath : maskFiles) {
+        gan::MaskInput input;
+        input.source = fs::absolute(maskPath).string();
+        // A NIfTI mask brings its slice's grid: the samples are written on it.
+        input.labels = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0, &input.geometry);
+        inputs.push_back(std::move(input));
+    }
     gan::DatasetResult result;
     try {
-        result = gan::exportDataset(*synth, inputs, out.string(), options, writers);
+        result = gan::exportDataset(*synth, inputs, args.value("out"), options, writers);
     } catch (const std::runtime_error& e) {
         std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
         return kBadInput;

@@ -64,7 +64,8 @@ InputSlice readInputSlice(const std::string& path, const std::string& series, in
     return in;
 }
 
-LabelSlice readInputMask(const std::string& path, const std::string& mappingName, int sliceIndex, const std::string& orientation, int w, int h) {
+LabelSlice readInputMask(const std::string& path, const std::string& mappingName, int sliceIndex, const std::string& orientation, int w, int h,
+                         std::optional<Geometry>* geometry) {
     const LabelMapping mapping = LabelMapping::parse(mappingName.empty() ? "identity" : mappingName);
     const Orientation2D orient = orientationByName(orientation.empty() ? "none" : orientation);
 #ifdef CTSW_ENGINE_ONLY
@@ -90,6 +91,7 @@ LabelSlice readInputMask(const std::string& path, const std::string& mappingName
         const int k = v.depth() == 1 ? 0 : sliceIndex;
         if (k < 0 || k >= v.depth()) throw IoError(path, "mask volume holds " + std::to_string(v.depth()) + " slices: give --slice K");
         LabelSlice mask = extractSlice(v, k);
+        if (geometry) *geometry = sliceGeometry(v.geometry(), k);
         if (w > 0 && (mask.width() != w || mask.height() != h))
             throw IoError(path, "mask is " + std::to_string(mask.width()) + "x" + std::to_string(mask.height()) + " but the image is " + std::to_string(w) +
                                     "x" + std::to_string(h));
@@ -117,22 +119,14 @@ void writeImage8(const Slice<std::uint8_t>& px, const std::string& path) {
     }
     fs::rename(tmp, path);
 }
-void writeNiftiSlice(const Slice<float>&, double, const std::string& path) { throw IoError(path, "NIfTI needs the full build"); }
-void writeNiftiMask(const LabelSlice&, double, const std::string& path) { throw IoError(path, "NIfTI needs the full build"); }
+void writeNiftiSlice(const Slice<float>&, const Geometry&, const std::string& path) { throw IoError(path, "NIfTI needs the full build"); }
+void writeNiftiMask(const LabelSlice&, const Geometry&, const std::string& path) { throw IoError(path, "NIfTI needs the full build"); }
 #else
 std::string imageExtension() { return ".png"; }
 bool canWriteNifti() { return true; }
 void writeImage8(const Slice<std::uint8_t>& px, const std::string& path) { writePng8(px, path); }
-void writeNiftiSlice(const Slice<float>& hu, double spacing, const std::string& path) {
-    Slice<float> s = hu;
-    s.spacingX = s.spacingY = spacing;
-    writeNifti(sliceAsVolume(s), path);
-}
-void writeNiftiMask(const LabelSlice& labels, double spacing, const std::string& path) {
-    LabelSlice s = labels;
-    s.spacingX = s.spacingY = spacing;
-    writeNiftiLabels(sliceAsVolume(s), path);
-}
+void writeNiftiSlice(const Slice<float>& values, const Geometry& grid, const std::string& path) { writeNifti(sliceAsVolume(values, grid), path); }
+void writeNiftiMask(const LabelSlice& labels, const Geometry& grid, const std::string& path) { writeNiftiLabels(sliceAsVolume(labels, grid), path); }
 #endif
 
 std::vector<std::string> collectMaskFiles(const std::string& mask, const std::string& masksDir, const std::string& maskList) {

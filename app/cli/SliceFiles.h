@@ -2,6 +2,7 @@
 // The CLI's reading and writing of single slices for train/synthesize. The full build reads every
 // format of core/io (DICOM with --slice, NIfTI, PNG, JPEG, NPY) and writes PNG and NIfTI; the
 // engine-only build (no ITK/DCMTK) reads NPY and writes PGM and NPY.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,15 +20,16 @@ struct InputSlice {
 
 // sliceIndex < 0: the file must hold one slice (or, for a volume, the caller must give one).
 InputSlice readInputSlice(const std::string& path, const std::string& series, int sliceIndex, const std::string& orientation);
+// `geometry`, when given, receives the slice's grid for NIfTI masks (left empty for other files).
 LabelSlice readInputMask(const std::string& path, const std::string& mapping, int sliceIndex, const std::string& orientation, int expectWidth,
-                         int expectHeight);
+                         int expectHeight, std::optional<Geometry>* geometry = nullptr);
 
 // Extensions the writers use in this build: ".png" or ".pgm".
 std::string imageExtension();
 bool canWriteNifti();
 void writeImage8(const Slice<std::uint8_t>& pixels, const std::string& path);
-void writeNiftiSlice(const Slice<float>& hu, double spacing, const std::string& path);
-void writeNiftiMask(const LabelSlice& labels, double spacing, const std::string& path);
+void writeNiftiSlice(const Slice<float>& values, const Geometry& grid, const std::string& path);
+void writeNiftiMask(const LabelSlice& labels, const Geometry& grid, const std::string& path);
 bool isMaskFile(const std::string& path);  // by extension, for --masks DIR
 // The mask files of exactly one of --mask FILE, --masks DIR (its mask files, sorted) or --mask-list FILE
 // (one path a line, relative to the list's folder; blank lines and # comments skipped). IoError naming

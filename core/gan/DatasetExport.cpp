@@ -2,6 +2,8 @@
 
 #include "image/Labels.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,15 +22,19 @@ std::string partialFolderFor(const std::string& outFolder) {
     return partial.string();
 }
 
+namespace {
+void writeTextFile(const std::string& path, const std::string& text) {
+    std::ofstream f(path);
+    f << text;
+    f.flush();
+    if (!f) throw std::runtime_error(path + ": cannot write (disk full?)");
+}
+}  // namespace
+
 void writeManifests(const std::string& folder, const Json& manifest, const std::string& csv) {
     const fs::path dir(folder);
-    std::ofstream mj(dir / "manifest.json");
-    mj << manifest.dump(2) << "\n";
-    std::ofstream mc(dir / "manifest.csv");
-    mc << csv;
-    mj.flush();
-    mc.flush();
-    if (!mj || !mc) throw std::runtime_error((dir / "manifest.json").string() + ": cannot write (disk full?)");
+    writeTextFile((dir / "manifest.json").string(), manifest.dump(2) + "\n");
+    writeTextFile((dir / "manifest.csv").string(), csv);
 }
 
 void publishDataset(const std::string& partial, const std::string& out) {
@@ -46,21 +52,104 @@ void publishDataset(const std::string& partial, const std::string& out) {
     if (replacing) fs::remove_all(old, ec);
 }
 
+std::string datasetFolder(const std::string& out, const DatasetLayout& layout) {
+    if (layout.kind == "product" || layout.kind == "monai") return out;
+    if (layout.kind != "nnunet") throw std::invalid_argument("unknown dataset layout \"" + layout.kind + "\" (product, nnunet, monai)");
+    if (layout.datasetId < 1 || layout.datasetId > 999) throw std::invalid_argument("an nnU-Net dataset id is a number from 1 to 999");
+    const bool nameOk = !layout.name.empty() && std::all_of(layout.name.begin(), layout.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (!nameOk) throw std::invalid_argument("an nnU-Net dataset name has letters, digits and _ only (got \"" + layout.name + "\")");
+    char id[8];
+    std::snprintf(id, sizeof id, "%03d", layout.datasetId);
+    return (fs::path(out) / ("Dataset" + std::string(id) + "_" + layout.name)).string();
+}
+
+Geometry synthesizedGeometry(const Geometry& source, int topSize) {
+    const int w = source.size[0], h = source.size[1], n = std::max(w, h);
+    const double f = static_cast<double>(n) / topSize;  // source pixels per synthesized pixel
+    Geometry g = source;
+    g.size = {topSize, topSize, 1};
+    g.spacing = {source.spacing[0] * f, source.spacing[1] * f, source.spacing[2]};
+    // Centred padding as the model pads, then area resampling: output pixel i covers source pixels
+    // [i f, (i + 1) f) of the padded grid, its centre at (i + 0.5) f - 0.5.
+    g.origin = source.indexToPhysical(-((n - w) / 2) + 0.5 * f - 0.5, -((n - h) / 2) + 0.5 * f - 0.5, 0);
+    return g;
+}
+
+namespace {
+
+// One sample's files, relative to the dataset folder, in the layout asked for.
+struct SamplePaths {
+    std::string image8, mask8, imageNifti, maskNifti;
+};
+
+SamplePaths samplePaths(const DatasetLayout& layout, int index, const std::string& extension, bool nifti) {
+    char number[16];
+    std::snprintf(number, sizeof number, "%05d", index);
+    SamplePaths p;
+    if (layout.kind == "nnunet") {
+        p.imageNifti = "imagesTr/" + layout.name + "_" + number + "_0000.nii.gz";  // _0000: channel 0
+        p.maskNifti = "labelsTr/" + layout.name + "_" + number + ".nii.gz";
+    } else if (layout.kind == "monai") {
+        p.imageNifti = std::string("images/sample_") + number + ".nii.gz";
+        p.maskNifti = std::string("labels/sample_") + number + ".nii.gz";
+    } else {
+        const std::string base = std::string("sample_") + number;
+        p.image8 = "images/" + base + extension;
+        p.mask8 = "masks/" + base + extension;
+        if (nifti) {
+            p.imageNifti = "nifti/" + base + "_image.nii.gz";
+            p.maskNifti = "nifti/" + base + "_mask.nii.gz";
+        }
+    }
+    return p;
+}
+
+Json labelsJson() {
+    Json labels = Json::object();
+    labels.set("background", 0);
+    labels.set("lung", 1);
+    labels.set("infection", 2);
+    return labels;
+}
+
+}  // namespace
+
 DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
                             const DatasetWriters& writers, const JobContext& job) {
-    const fs::path out = fs::absolute(folder);
+    const DatasetLayout& layout = options.layout;
+    const fs::path out = fs::absolute(datasetFolder(folder, layout));
+    const bool nifti = writers.writeNiftiImage && writers.writeNiftiMask;
+    if (layout.kind != "product" && !nifti) throw std::runtime_error("the " + layout.kind + " layout writes NIfTI, which this build cannot write");
     if (fs::exists(out) && !options.overwrite) throw std::runtime_error(out.string() + ": already exists; choose another folder or allow overwriting");
+    fs::create_directories(out.parent_path());
     const fs::path partial = partialFolderFor(out.string());
     std::error_code ec;
-    const bool nifti = writers.writeNiftiImage && writers.writeNiftiMask;
     const GanConfig& cfg = synth.config();
+    // NIfTI holds HU for models of CT slices and the grey levels for models of 8-bit images (HU would be invented).
+    bool valuesAreHu = true;
+    try {
+        valuesAreHu = readModelInfo(options.modelPath).json.at("provenance").at("values_are_hu").asBool();
+    } catch (const std::exception&) {
+    }
+    const int top = synth.topSize();
+    Geometry unknownGrid;
+    unknownGrid.size = {top, top, 1};
     DatasetResult result;
     const auto t0 = std::chrono::steady_clock::now();
     try {
-        fs::create_directories(partial / "images");
-        fs::create_directories(partial / "masks");
-        if (nifti) fs::create_directories(partial / "nifti");
-        Json samples = Json::array();
+        if (layout.kind == "product") {
+            fs::create_directories(partial / "images");
+            fs::create_directories(partial / "masks");
+            if (nifti) fs::create_directories(partial / "nifti");
+        } else {
+            const SamplePaths p = samplePaths(layout, 0, writers.imageExtension, true);
+            fs::create_directories(partial / fs::path(p.imageNifti).parent_path());
+            fs::create_directories(partial / fs::path(p.maskNifti).parent_path());
+        }
+        Json samples = Json::array(), datalist = Json::array();
+        int withoutGeometry = 0;
         Json leftOut = Json::array();
         std::string csv = std::string("image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout") +
                           (options.assess ? ",quality_flag,judge_dice_lung,judge_dice_infection" : "") + "\n";
@@ -90,31 +179,38 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                         continue;
                     }
                 }
-                char base[64];
-                std::snprintf(base, sizeof base, "sample_%05d", index++);
+                const SamplePaths paths = samplePaths(layout, index++, writers.imageExtension, nifti);
                 Slice<std::uint8_t> bytes(r.image.width(), r.image.height());
-                Slice<float> hu(r.image.width(), r.image.height());
+                Slice<float> values(r.image.width(), r.image.height());
                 for (std::size_t i = 0; i < bytes.pixels().size(); ++i) {
                     bytes.pixels()[i] = unitToByte(r.image.pixels()[i]);
-                    hu.pixels()[i] = unitToHu(r.image.pixels()[i], cfg.huLow, cfg.huHigh);
+                    values.pixels()[i] = valuesAreHu ? unitToHu(r.image.pixels()[i], cfg.huLow, cfg.huHigh) : static_cast<float>(bytes.pixels()[i]);
                 }
-                const std::string imageFile = std::string("images/") + base + writers.imageExtension;
-                const std::string maskFile = std::string("masks/") + base + writers.imageExtension;
-                writers.writeImage8(bytes, (partial / imageFile).string());
-                writers.writeImage8(r.labels, (partial / maskFile).string());
-                std::string imageNifti, maskNifti;
-                if (nifti) {
-                    imageNifti = std::string("nifti/") + base + "_image.nii.gz";
-                    maskNifti = std::string("nifti/") + base + "_mask.nii.gz";
-                    writers.writeNiftiImage(hu, (partial / imageNifti).string());
-                    writers.writeNiftiMask(r.labels, (partial / maskNifti).string());
+                if (!paths.image8.empty()) {
+                    writers.writeImage8(bytes, (partial / paths.image8).string());
+                    writers.writeImage8(r.labels, (partial / paths.mask8).string());
                 }
+                if (!paths.imageNifti.empty()) {
+                    const Geometry grid = masks[m].geometry ? synthesizedGeometry(*masks[m].geometry, top) : unknownGrid;
+                    if (!masks[m].geometry && k == 0) ++withoutGeometry;
+                    writers.writeNiftiImage(values, grid, (partial / paths.imageNifti).string());
+                    writers.writeNiftiMask(r.labels, grid, (partial / paths.maskNifti).string());
+                }
+                const std::string imageFile = paths.image8, maskFile = paths.mask8, imageNifti = paths.imageNifti, maskNifti = paths.maskNifti;
                 Json s = Json::object();
-                s.set("image", imageFile);
-                s.set("mask", maskFile);
-                if (nifti) {
+                if (!imageFile.empty()) {
+                    s.set("image", imageFile);
+                    s.set("mask", maskFile);
+                }
+                if (!imageNifti.empty()) {
                     s.set("image_nifti", imageNifti);
                     s.set("mask_nifti", maskNifti);
+                }
+                if (layout.kind == "monai") {
+                    Json entry = Json::object();
+                    entry.set("image", imageNifti);
+                    entry.set("label", maskNifti);
+                    datalist.push(entry);
                 }
                 s.set("source_mask", masks[m].source);
                 s.set("seed", static_cast<double>(r.seed));
@@ -166,7 +262,31 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
             q.set("left_out_samples", leftOut);
             manifest.set("quality", q);
         }
+        manifest.set("layout", layout.kind);
+        manifest.set("nifti_values", valuesAreHu ? "HU" : "grey levels 0-255 (the model learned an 8-bit image)");
+        manifest.set("geometry", withoutGeometry == 0 ? std::string("each sample on its source slice's grid (spacing and position), resampled to the model's size")
+                                                      : std::to_string(withoutGeometry) + " of " + std::to_string(masks.size()) +
+                                                            " masks had no geometry (a PNG or NPY file): their samples have 1 mm pixels at the origin");
         manifest.set("samples", samples);
+        if (layout.kind == "nnunet") {
+            Json channels = Json::object();
+            channels.set("0", valuesAreHu ? "CT" : "grey");  // "CT" selects nnU-Net's CT normalisation; other names z-score
+            Json d = Json::object();
+            d.set("channel_names", channels);
+            d.set("labels", labelsJson());
+            d.set("numTraining", index);
+            d.set("file_ending", ".nii.gz");
+            d.set("name", layout.name);
+            d.set("description", "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId() + "; see manifest.json");
+            writeTextFile((partial / "dataset.json").string(), d.dump(2) + "\n");
+        } else if (layout.kind == "monai") {
+            Json d = Json::object();
+            d.set("description", "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId());
+            d.set("labels", labelsJson());
+            d.set("numTraining", index);
+            d.set("training", datalist);
+            writeTextFile((partial / "datalist.json").string(), d.dump(2) + "\n");
+        }
         writeManifests(partial.string(), manifest, csv);
         publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;

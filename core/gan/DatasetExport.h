@@ -18,11 +18,32 @@
 namespace ctsw::gan {
 
 struct DatasetWriters {
-    std::string imageExtension = ".png";                                                   // with the dot
-    std::function<void(const Slice<std::uint8_t>&, const std::string&)> writeImage8;       // required
-    std::function<void(const Slice<float>&, const std::string&)> writeNiftiImage;          // HU; optional
-    std::function<void(const LabelSlice&, const std::string&)> writeNiftiMask;             // optional
+    std::string imageExtension = ".png";                                                        // with the dot
+    std::function<void(const Slice<std::uint8_t>&, const std::string&)> writeImage8;            // required
+    std::function<void(const Slice<float>&, const Geometry&, const std::string&)> writeNiftiImage;  // optional
+    std::function<void(const LabelSlice&, const Geometry&, const std::string&)> writeNiftiMask;     // optional
 };
+
+// Where the samples go and what describes them.
+//   product  images/ and masks/ (8-bit), nifti/ (image and mask NIfTI), manifest.json and .csv;
+//   nnunet   nnU-Net v2's raw layout in OUT/DatasetNNN_NAME: imagesTr/NAME_00000_0000.nii.gz,
+//            labelsTr/NAME_00000.nii.gz and dataset.json (channel_names, labels, numTraining,
+//            file_ending), with the product's manifests beside them;
+//   monai    images/ and labels/ (NIfTI) and datalist.json with "training" [{image, label}], the form
+//            MONAI's load_decathlon_datalist reads, with the manifests beside them.
+// The two NIfTI layouts need the NIfTI writers.
+struct DatasetLayout {
+    std::string kind = "product";  // product | nnunet | monai
+    int datasetId = 501;           // nnunet: DatasetNNN (1-999; 500 and up are free of nnU-Net's own)
+    std::string name = "CoSinGAN"; // nnunet: the dataset's name and the case prefix (letters, digits, _)
+};
+// The folder a dataset with this layout is published as: `out` itself, or OUT/DatasetNNN_NAME.
+// Throws std::invalid_argument for an unknown kind, an id outside 1-999 or a name with other characters.
+std::string datasetFolder(const std::string& out, const DatasetLayout& layout);
+
+// The grid of a synthesized sample: the source slice's grid padded to a square (centred, as the model
+// pads) and resampled to `topSize` pixels, so that spacing and position stay those of the patient.
+Geometry synthesizedGeometry(const Geometry& source, int topSize);
 
 // A check of one sample before it is written (the full build's judge, core/eval/Quality.h): its
 // record goes into the manifest; a sample with keep == false is left out, counted and named there.
@@ -34,6 +55,7 @@ struct SampleAssessment {
 
 struct DatasetOptions {
     SynthesisOptions synthesis;  // count is per mask
+    DatasetLayout layout;
     bool overwrite = false;
     std::string modelPath, secondModelPath;  // recorded in the manifest
     std::function<SampleAssessment(const SynthesizedSample&)> assess;  // optional
@@ -43,13 +65,16 @@ struct DatasetOptions {
 struct MaskInput {
     std::string source;  // file name, or a description such as "document mask, slice 16"
     LabelSlice labels;
+    // The source slice's grid (size = the mask's, one slice), when the source has one (NIfTI, DICOM, a
+    // document); the NIfTI files then carry its spacing and position. Without: 1 mm pixels at 0, said so.
+    std::optional<Geometry> geometry;
 };
 
 struct DatasetResult {
     int samples = 0;
     int leftOut = 0;  // samples the assessment left out
     double seconds = 0;
-    std::string folder;
+    std::string folder;  // the published dataset (OUT/DatasetNNN_NAME for nnunet)
 };
 
 // Throws std::runtime_error naming the folder or file on failure, Cancelled when cancelled; in both

@@ -85,6 +85,24 @@ Volume<T> sliceAsVolume(const Slice<T>& s, double sliceThickness = 1.0) {
     return v;
 }
 
+// A 2D image as a one-slice volume on the given grid (size taken from the image).
+template <typename T>
+Volume<T> sliceAsVolume(const Slice<T>& s, const Geometry& grid) {
+    Geometry g = grid;
+    g.size = {s.width(), s.height(), 1};
+    Volume<T> v(g);
+    v.voxels() = s.pixels();
+    return v;
+}
+
+// The grid of slice z alone: the volume's spacing and direction, its origin moved to that slice.
+inline Geometry sliceGeometry(const Geometry& volume, int z) {
+    Geometry g = volume;
+    g.size[2] = 1;
+    g.origin = volume.indexToPhysical(0, 0, z);
+    return g;
+}
+
 // Re-indexes the voxels (permutes and flips axes, no resampling) so that x runs to the patient's left,
 // y to posterior and z to superior, as near as the direction allows. Displaying slice z with x to the
 // right and y down then shows what radiologists expect: patient's right on the image left, anterior up.

@@ -231,6 +231,87 @@ TEST_F(CliGanData, BadInputIsRefusedNamingTheFile) {
     EXPECT_NE(r.err.find("huge"), std::string::npos) << r.err;
 }
 
+TEST_F(CliGanData, NnunetAndMonaiLayoutsReadByNibabelOnTheMasksGrid) {
+    if (!ctsw::test::haveNibabel()) GTEST_SKIP() << "/usr/bin/python3 cannot import nibabel";
+    const std::string model = work_.file("model");
+    ASSERT_EQ(run(trainArgs(model)).exitCode, 0);
+    // The radiologists' mask as a one-slice NIfTI on a patient grid (0.7 mm pixels, 5 mm slice, an origin).
+    LabelSlice labels = readMaskSlice(data_ + "/covid19-ct-seg-slices/coronacases_001_masks_slice_110.npy", LabelMapping::named("lung-left-right"), 0, 0,
+                                      Orientation2D::FlipY);
+    Geometry grid;
+    grid.size = {labels.width(), labels.height(), 1};
+    grid.spacing = {0.7, 0.7, 5.0};
+    grid.origin = {-180.0, -175.0, -310.0};
+    const std::string maskNifti = work_.file("mask110.nii.gz");
+    writeNiftiLabels(sliceAsVolume(labels, grid), maskNifti);
+
+    const std::string raw = work_.file("nnUNet_raw");
+    CommandResult r = run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(maskNifti) + " --count 3 --threads 1 --layout nnunet --dataset-id 42 --name CovidSynth --out " +
+                          shellQuote(raw));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string dataset = raw + "/Dataset042_CovidSynth";
+    const Json d = readJsonFile(dataset + "/dataset.json");
+    EXPECT_EQ(d.at("channel_names").at("0").asString(), "CT");
+    EXPECT_EQ(d.at("labels").at("background").asInt(), 0);
+    EXPECT_EQ(d.at("labels").at("lung").asInt(), 1);
+    EXPECT_EQ(d.at("labels").at("infection").asInt(), 2);
+    EXPECT_EQ(d.at("numTraining").asInt(), 3);
+    EXPECT_EQ(d.at("file_ending").asString(), ".nii.gz");
+    // nibabel: every case has its image (channel 0000) and label on the same grid, the source's spacing
+    // scaled to the model's size, integer labels 0-2.
+    const std::string check =
+        "import sys, json, glob, os, numpy, nibabel\n"
+        "root = sys.argv[1]; out = []\n"
+        "for lab in sorted(glob.glob(os.path.join(root, 'labelsTr', '*.nii.gz'))):\n"
+        "    case = os.path.basename(lab)[:-len('.nii.gz')]\n"
+        "    img = nibabel.load(os.path.join(root, 'imagesTr', case + '_0000.nii.gz')); l = nibabel.load(lab)\n"
+        "    ld = numpy.asanyarray(l.dataobj)\n"
+        "    out.append({'case': case, 'shape': list(img.shape), 'same_shape': img.shape == l.shape,\n"
+        "                'same_affine': bool(numpy.allclose(img.affine, l.affine)), 'zooms': [float(z) for z in img.header.get_zooms()],\n"
+        "                'labels': sorted(int(v) for v in numpy.unique(ld)), 'min': float(numpy.asanyarray(img.dataobj).min())})\n"
+        "print(json.dumps(out))\n";
+    {
+        std::ofstream f(work_.file("check.py"));
+        f << check;
+    }
+    r = ctsw::test::runCommand("/usr/bin/python3 " + shellQuote(work_.file("check.py")) + " " + shellQuote(dataset), scratch_);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json cases = Json::parse(r.out);
+    ASSERT_EQ(cases.size(), 3u);
+    const double scaled = 0.7 * labels.width() / 48.0;  // the smoke model's top size
+    for (const Json& c : cases.asArray()) {
+        EXPECT_EQ(c.at("case").asString().rfind("CovidSynth_", 0), 0u) << c.dump();
+        EXPECT_TRUE(c.at("same_shape").asBool()) << c.dump();
+        EXPECT_TRUE(c.at("same_affine").asBool()) << c.dump();
+        EXPECT_EQ(c.at("shape").dump(), "[48,48,1]");
+        EXPECT_NEAR(c.at("zooms")[0].asNumber(), scaled, 1e-4);
+        EXPECT_NEAR(c.at("zooms")[1].asNumber(), scaled, 1e-4);
+        EXPECT_NEAR(c.at("zooms")[2].asNumber(), 5.0, 1e-4);
+        EXPECT_EQ(c.at("labels").dump(), "[0,1]");  // lung only on this mask
+        EXPECT_LT(c.at("min").asNumber(), 0);  // HU, not grey levels: the lung window lies below zero
+    }
+    EXPECT_TRUE(fs::exists(dataset + "/manifest.json"));
+    // The same folder again is refused; the id and name belong to nnunet alone.
+    r = run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(maskNifti) + " --layout nnunet --dataset-id 42 --name CovidSynth --out " + shellQuote(raw));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("Dataset042_CovidSynth"), std::string::npos) << r.err;
+    EXPECT_EQ(run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(maskNifti) + " --name X --out " + shellQuote(work_.file("y"))).exitCode, 1);
+    EXPECT_EQ(run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(maskNifti) + " --layout nnunet --name 'a b' --out " + shellQuote(raw)).exitCode, 1);
+
+    // MONAI: a datalist whose entries name existing NIfTI pairs.
+    const std::string monai = work_.file("monai");
+    r = run("synthesize --model " + shellQuote(model) + " --mask " + shellQuote(maskNifti) + " --count 2 --threads 1 --layout monai --out " + shellQuote(monai));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json list = readJsonFile(monai + "/datalist.json");
+    ASSERT_EQ(list.at("training").size(), 2u);
+    for (const Json& e : list.at("training").asArray()) {
+        EXPECT_TRUE(fs::exists(monai + "/" + e.at("image").asString())) << e.dump();
+        EXPECT_TRUE(fs::exists(monai + "/" + e.at("label").asString())) << e.dump();
+        const LabelVolume back = readNiftiLabels(monai + "/" + e.at("label").asString(), LabelMapping::named("identity"));
+        EXPECT_NEAR(back.geometry().spacing[0], scaled, 1e-4);
+    }
+}
+
 TEST_F(CliGanData, AutomaticLungMaskAgreesWithTheRadiologists) {
     const std::string out = work_.file("lung.png");
     CommandResult r = run("lung-mask --image " + image_ + " --orient flip-y --out " + shellQuote(out));

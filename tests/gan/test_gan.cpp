@@ -12,6 +12,7 @@
 #include "MiniTest.h"
 #include "gan/Augment.h"
 #include "gan/Cascade.h"
+#include "gan/DatasetExport.h"
 #include "gan/Engine.h"
 #include "gan/Losses.h"
 #include "gan/Networks.h"
@@ -208,6 +209,43 @@ TEST_CASE(ModuleSaveAndLoadIsBitExact) {
     // A generator of another depth refuses the file by name.
     UNetGenerator c(5, 8, 2, 1, 0.5, false);
     REQUIRE_THROWS_WITH(store::loadModule(*c, t / "g.pt"), "g.pt");
+}
+
+TEST_CASE(SynthesizedSamplesKeepTheSourceGridAndNnunetDatasetsAreNamedAsItWants) {
+    // A 4 x 2 source at 0.5 x 0.8 mm, axes swapped by its direction: padded to 4 x 4 (one row above),
+    // resampled to 2 x 2. Output pixel (0, 0) is the centre of source pixels x 0..1, y -1..0.
+    Geometry source;
+    source.size = {4, 2, 1};
+    source.spacing = {0.5, 0.8, 5.0};
+    source.origin = {10, 20, -30};
+    source.direction = {0, 1, 0, 1, 0, 0, 0, 0, 1};
+    const Geometry g = synthesizedGeometry(source, 2);
+    REQUIRE(g.size[0] == 2 && g.size[1] == 2 && g.size[2] == 1);
+    REQUIRE_NEAR(g.spacing[0], 1.0, 1e-12);
+    REQUIRE_NEAR(g.spacing[1], 1.6, 1e-12);
+    REQUIRE_NEAR(g.spacing[2], 5.0, 1e-12);
+    const Vec3 p = source.indexToPhysical(0.5, -0.5, 0);  // the centre of that 2 x 2 block of the padded grid
+    for (int k = 0; k < 3; ++k) REQUIRE_NEAR(g.origin[k], p[k], 1e-12);
+    REQUIRE_NEAR(g.origin[0], 10 - 0.5 * 0.8, 1e-12);  // index y runs along LPS x here
+    REQUIRE_NEAR(g.origin[1], 20 + 0.5 * 0.5, 1e-12);
+    REQUIRE(g.direction == source.direction);
+
+    DatasetLayout nnunet;
+    nnunet.kind = "nnunet";
+    nnunet.datasetId = 7;
+    nnunet.name = "Covid_Lungs2";
+    REQUIRE(datasetFolder("/raw", nnunet) == "/raw/Dataset007_Covid_Lungs2");
+    DatasetLayout monai;
+    monai.kind = "monai";
+    REQUIRE(datasetFolder("/data/x", monai) == "/data/x");
+    nnunet.name = "two words";
+    REQUIRE_THROWS_WITH(datasetFolder("/raw", nnunet), "letters, digits and _");
+    nnunet.name = "ok";
+    nnunet.datasetId = 1000;
+    REQUIRE_THROWS_WITH(datasetFolder("/raw", nnunet), "1 to 999");
+    DatasetLayout unknown;
+    unknown.kind = "coco";
+    REQUIRE_THROWS_WITH(datasetFolder("/raw", unknown), "coco");
 }
 
 TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {

@@ -301,6 +301,13 @@ ZH = {
     "ok": "正常",
     "suspect": "可疑",
     "Leaving out suspect samples needs a judge: choose a segmentation model first.": "剔除可疑样本需要评判模型：请先选择分割模型。",
+    "Product folders: PNG and NIfTI pairs with manifests": "产品文件夹：PNG 与 NIfTI 图像/掩膜对及清单",
+    "nnU-Net v2 raw dataset (imagesTr, labelsTr, dataset.json)": "nnU-Net v2 原始数据集（imagesTr、labelsTr、dataset.json）",
+    "MONAI: NIfTI pairs with a datalist.json": "MONAI：NIfTI 图像/掩膜对及 datalist.json",
+    "Layout": "布局",
+    "nnU-Net dataset id (DatasetNNN)": "nnU-Net 数据集编号（DatasetNNN）",
+    "Dataset name (letters, digits and _)": "数据集名称（字母、数字和 _）",
+    "nnU-Net raw folder (nnUNet_raw) to put the dataset in": "存放数据集的 nnU-Net 原始文件夹（nnUNet_raw）",
 }
 # Key sequences stay as they are in every language.
 KEYS = {"Ctrl+E", "Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
