@@ -31,6 +31,7 @@ public:
                     value = argv[++i];
                 }
                 values_[name] = value;
+                all_[name].push_back(value);
             } else {
                 positionals_.push_back(a);
             }
@@ -53,11 +54,17 @@ public:
             throw UsageError("--" + name + " expects an integer, got \"" + value(name) + "\"");
         }
     }
+    // Every value of an option given more than once, in order (value() has the last).
+    std::vector<std::string> values(const std::string& name) const {
+        auto it = all_.find(name);
+        return it == all_.end() ? std::vector<std::string>() : it->second;
+    }
     const std::vector<std::string>& positionals() const { return positionals_; }
 
 private:
     std::set<std::string> flags_;
     std::map<std::string, std::string> values_;
+    std::map<std::string, std::vector<std::string>> all_;
     std::vector<std::string> positionals_;
 };
 

@@ -11,6 +11,7 @@ int runBatch(const std::vector<std::string>& args);  // BatchCommand.cpp: SLURM 
 int runInfo(const std::vector<std::string>& args);
 int runConvert(const std::vector<std::string>& args);
 int runLungMask(const std::vector<std::string>& args);
+int runLesions(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runSynthesize(const std::vector<std::string>& args);
 int runDevice(const std::vector<std::string>& args);

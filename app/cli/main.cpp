@@ -41,6 +41,14 @@ const char* kUsageFull =
     "      Derive a lung mask automatically (threshold, air outside the body removed, the largest\n"
     "      components kept, holes filled); --infection merges an infection mask (label 2). The lung\n"
     "      is derived, not drawn by a radiologist, and the output says so.\n"
+    "  cosingan lesions --image CT --like MASK... --out DIR [--slices A:B] [--count N] [--burden LO:HI]\n"
+    "                   [--peripheral] [--seed S] [--layout png|nifti] [--like-mapping M] [--series ID] [--overwrite]\n"
+    "      Infection masks for slices without infection: the lung is derived on each slice (A:B, 0-based,\n"
+    "      inclusive; slices with under 1 % lung are skipped), and lesions cut from the --like masks (0/1/2\n"
+    "      mask files, folders of them, or MedSeg folders, whose lung is derived) are rotated, mirrored,\n"
+    "      scaled to the lung and placed in it until a burden drawn from LO:HI (the infected fraction of the\n"
+    "      lung; default: the --like masks' 10th-90th percentile) is reached. --peripheral favours\n"
+    "      peripheral, posterior lung as COVID-19 does. N masks per slice, manifest.json/csv; NIfTI keeps the slice's geometry.\n"
     "  cosingan seg-train --train DIR_OR_MANIFEST --out MODEL [--arch unet|enet] [--size 256] [--recipe cpu|paper]\n"
     "                     [--epochs N] [--batch B] [--width W] [--lr X] [--schedule paper|cosine] [--loss ce|dice-ce]\n"
     "                     [--weak-augment|--strong-augment] [--no-intensity-augment] [--validate DIR [--validate-every N]]\n"
@@ -146,6 +154,7 @@ int main(int argc, char** argv) {
         if (command == "info") return ctsw::cli::runInfo(rest);
         if (command == "convert") return ctsw::cli::runConvert(rest);
         if (command == "lung-mask") return ctsw::cli::runLungMask(rest);
+        if (command == "lesions") return ctsw::cli::runLesions(rest);
         if (command == "seg-train") return ctsw::cli::runSegTrain(rest);
         if (command == "seg-eval") return ctsw::cli::runSegEval(rest);
         if (command == "experiment") return ctsw::cli::runExperiment(rest);

@@ -312,6 +312,62 @@ TEST_F(CliGanData, NnunetAndMonaiLayoutsReadByNibabelOnTheMasksGrid) {
     }
 }
 
+TEST_F(CliGanData, LesionsFromMedSegMasksLandInsideTheLungWithinTheBurdenRepeatablyPerSeed) {
+    const std::string ct = data_ + "/dicom/chest-ct-A0002";
+    const std::string args = "lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train") +
+                             " --slices 10:12 --count 2 --burden 0.05:0.2 --seed 3 --layout png --peripheral --out ";
+    CommandResult r = run(args + shellQuote(work_.file("a")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("derived"), std::string::npos) << r.out;
+    const Json manifest = readJsonFile(work_.file("a/manifest.json"));
+    ASSERT_EQ(manifest.at("masks").size(), 6u);  // 3 slices x 2
+    std::vector<std::vector<std::uint8_t>> masks;
+    for (const Json& m : manifest.at("masks").asArray()) {
+        const int z = m.at("slice").asInt();
+        const LabelSlice placed = readMaskSlice(work_.file("a/" + m.at("mask").asString()), LabelMapping::named("identity"));
+        // The lung `lung-mask` derives for the same slice: infection only inside it, all of it kept.
+        const std::string lungFile = work_.file("lung" + std::to_string(z) + ".png");
+        ASSERT_EQ(run("lung-mask --image " + shellQuote(ct) + " --slice " + std::to_string(z) + " --out " + shellQuote(lungFile)).exitCode, 0);
+        const LabelSlice lung = readMaskSlice(lungFile, LabelMapping::named("identity"));
+        ASSERT_EQ(lung.pixels().size(), placed.pixels().size());
+        std::size_t lungPixels = 0, infected = 0;
+        for (std::size_t i = 0; i < lung.pixels().size(); ++i) {
+            ASSERT_EQ(lung.pixels()[i] != 0, placed.pixels()[i] != 0) << "slice " << z << " pixel " << i;
+            lungPixels += lung.pixels()[i] != 0;
+            infected += placed.pixels()[i] == 2;
+        }
+        const double burden = static_cast<double>(infected) / lungPixels;
+        EXPECT_NEAR(burden, m.at("burden").asNumber(), 1e-6);
+        EXPECT_GE(burden, 0.05 - 1.0 / lungPixels);
+        EXPECT_LE(burden, 0.2);
+        EXPECT_GT(m.at("lesions_placed").asInt(), 0);
+        for (const auto& other : masks) EXPECT_NE(other, placed.pixels());  // masks of one run differ
+        masks.push_back(placed.pixels());
+    }
+    // The same seed gives the same masks; another seed others.
+    ASSERT_EQ(run(args + shellQuote(work_.file("b"))).exitCode, 0);
+    const std::string first = readJsonFile(work_.file("a/manifest.json")).at("masks")[0].at("mask").asString();
+    EXPECT_EQ(ctsw::test::readFile(work_.file("a/" + first)), ctsw::test::readFile(work_.file("b/" + first)));
+    r = run("lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train") + " --slices 10 --seed 4 --burden 0.05:0.2 --layout png --out " +
+            shellQuote(work_.file("c")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(ctsw::test::readFile(work_.file("a/masks/slice0010_000.png")), ctsw::test::readFile(work_.file("c/masks/slice0010_000.png")));
+    // The default layout for a DICOM series is NIfTI on the slice's grid.
+    r = run("lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train") + " --slices 11 --out " + shellQuote(work_.file("n")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const LabelVolume nifti = readNiftiLabels(work_.file("n/masks/slice0011_000.nii.gz"), LabelMapping::named("identity"));
+    EXPECT_EQ(nifti.depth(), 1);
+    EXPECT_LT(nifti.geometry().spacing[0], 1.0);  // the series' sub-millimetre pixels, not 1 mm
+    // Masks without lung, and bad bounds, are refused with the reason.
+    r = run("lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train/GT_multiclass/0.png") + " --like-mapping ggo-consolidation --out " +
+            shellQuote(work_.file("d")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("no lung pixels"), std::string::npos) << r.err;
+    r = run(args.substr(0, args.find("--burden")) + "--burden 0.3:0.1 --out " + shellQuote(work_.file("e")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("LO:HI"), std::string::npos) << r.err;
+}
+
 TEST_F(CliGanData, AutomaticLungMaskAgreesWithTheRadiologists) {
     const std::string out = work_.file("lung.png");
     CommandResult r = run("lung-mask --image " + image_ + " --orient flip-y --out " + shellQuote(out));

@@ -1,8 +1,11 @@
 // Mask editing: strokes, rules, fill, islands, undo/redo under a memory budget, automatic lung mask.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "io/ImageFiles.h"
 #include "mask/LabelEditor.h"
+#include "mask/Lesions.h"
 #include "mask/LungMask.h"
 #include "../support/TestSupport.h"
 
@@ -215,3 +218,131 @@ TEST(LungMaskData, ThoraxCropsKeepLungsTouchingEverySideAndDropTheAirways) {
     }
 }
 
+
+namespace {
+
+// Two elliptical "lungs" in a 128 x 128 slice.
+LabelSlice twoLungs() {
+    LabelSlice s(128, 128);
+    for (int y = 0; y < 128; ++y)
+        for (int x = 0; x < 128; ++x) {
+            const double l = std::pow((x - 38) / 26.0, 2) + std::pow((y - 64) / 44.0, 2), r = std::pow((x - 90) / 26.0, 2) + std::pow((y - 64) / 44.0, 2);
+            if (l < 1 || r < 1) s.at(x, y) = 1;
+        }
+    return s;
+}
+
+// An annotated mask: lung 20 x 20 = 400 pixels holding a 5 x 4 lesion, a diagonal pair of 3 x 3 blocks
+// touching at one corner (one 8-connected lesion of 18 pixels), and a 2-pixel speck.
+LabelSlice annotated() {
+    LabelSlice s(30, 30);
+    for (int y = 0; y < 20; ++y)
+        for (int x = 0; x < 20; ++x) s.at(x, y) = 1;
+    for (int y = 1; y < 5; ++y)
+        for (int x = 1; x < 6; ++x) s.at(x, y) = 2;
+    for (int k = 0; k < 3; ++k)
+        for (int j = 0; j < 3; ++j) s.at(10 + j, 10 + k) = 2, s.at(13 + j, 13 + k) = 2;
+    s.at(1, 18) = 2, s.at(2, 18) = 2;
+    return s;
+}
+
+}  // namespace
+
+TEST(Lesions, CollectedWithTheirShareOfTheLungAndSpecksDropped) {
+    const LesionLibrary lib = collectLesions({annotated()}, {"a.png"});
+    ASSERT_EQ(lib.lesions.size(), 2u);  // the speck (2 px < 9) is not a lesion
+    EXPECT_EQ(lib.lesions[0].area, 20u);
+    EXPECT_EQ(lib.lesions[0].width, 5);
+    EXPECT_EQ(lib.lesions[0].height, 4);
+    EXPECT_NEAR(lib.lesions[0].lungFraction, 20.0 / 400, 1e-12);
+    EXPECT_EQ(lib.lesions[1].area, 18u);  // 8-connected: the diagonal pair is one lesion
+    EXPECT_EQ(lib.lesions[1].width, 6);
+    ASSERT_EQ(lib.burdens.size(), 1u);
+    EXPECT_NEAR(lib.burdens[0], 40.0 / 400, 1e-12);
+    // Without lung pixels a lesion's size relative to a lung is unknown: refused by name.
+    LabelSlice infectionOnly(10, 10);
+    infectionOnly.at(3, 3) = 2;
+    try {
+        collectLesions({infectionOnly}, {"gt/7.png"});
+        FAIL() << "expected a refusal";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("gt/7.png"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Lesions, PlacedOnlyInsideTheLungWithinTheBurdenAndRepeatablePerSeed) {
+    LabelSlice source = annotated();
+    // A larger library: the same lesions from three masks.
+    const LesionLibrary lib = collectLesions({source, source, source}, {"a", "b", "c"});
+    const LabelSlice lung = twoLungs();
+    LesionOptions o;
+    o.burdenLow = 0.10, o.burdenHigh = 0.25;
+    std::vector<std::vector<std::uint8_t>> seen;
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+        const PlacedLesions p = placeLesions(lung, lib, o, seed);
+        std::size_t infected = 0, lungPixels = 0;
+        for (std::size_t i = 0; i < lung.pixels().size(); ++i) {
+            const std::uint8_t v = p.labels.pixels()[i];
+            if (lung.pixels()[i] == 0) {
+                EXPECT_EQ(v, 0) << "pixel " << i << " outside the lung";
+            } else {
+                EXPECT_NE(v, 0) << "lung pixel " << i << " lost";
+                ++lungPixels;
+                infected += v == 2;
+            }
+        }
+        const double burden = static_cast<double>(infected) / lungPixels;
+        EXPECT_NEAR(burden, p.burden, 1e-12);
+        EXPECT_GE(p.burden, 0.10) << "seed " << seed;
+        EXPECT_LE(p.burden, 0.25) << "seed " << seed;
+        EXPECT_GE(p.burden, p.targetBurden);
+        EXPECT_GT(p.lesionsPlaced, 1);
+        EXPECT_GE(p.regions, 1);
+        EXPECT_EQ(placeLesions(lung, lib, o, seed).labels.pixels(), p.labels.pixels());  // the same seed, the same mask
+        for (const auto& other : seen) EXPECT_NE(other, p.labels.pixels());             // seeds give different masks
+        seen.push_back(p.labels.pixels());
+    }
+    // Bounds outside [0, 1], an empty library or an empty lung are refused.
+    o.burdenHigh = 1.5;
+    EXPECT_THROW(placeLesions(lung, lib, o, 1), std::invalid_argument);
+    o.burdenHigh = 0.25;
+    EXPECT_THROW(placeLesions(lung, LesionLibrary{}, o, 1), std::invalid_argument);
+    EXPECT_THROW(placeLesions(LabelSlice(128, 128), lib, o, 1), std::invalid_argument);
+    // Without bounds the library's own range (one mask: its burden, 0.1) is used.
+    LesionOptions fromLibrary;
+    const PlacedLesions p = placeLesions(lung, lib, fromLibrary, 3);
+    EXPECT_NEAR(p.targetBurden, 0.1, 1e-12);
+    EXPECT_NEAR(p.burden, 0.1, 1.0 / 7162);  // whole pixels: 716 of the lung's 7162
+}
+
+TEST(Lesions, PeripheralPlacementFavoursTheLungsRimAndBack) {
+    const LesionLibrary lib = collectLesions({annotated()}, {"a"});
+    const LabelSlice lung = twoLungs();
+    LesionOptions o;
+    o.burdenLow = o.burdenHigh = 0.08;
+    // Mean row of infection (posterior is down) and its share within 5 px of the lung's edge, over 20 seeds.
+    auto measure = [&](bool peripheral, double& meanRow, double& rimShare) {
+        o.peripheral = peripheral;
+        double rows = 0, rim = 0, n = 0;
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            const PlacedLesions p = placeLesions(lung, lib, o, seed);
+            for (int y = 0; y < 128; ++y)
+                for (int x = 0; x < 128; ++x) {
+                    if (p.labels.at(x, y) != 2) continue;
+                    bool nearEdge = false;
+                    for (int dy = -5; dy <= 5 && !nearEdge; ++dy)
+                        for (int dx = -5; dx <= 5 && !nearEdge; ++dx) {
+                            const int nx = x + dx, ny = y + dy;
+                            nearEdge = nx < 0 || ny < 0 || nx >= 128 || ny >= 128 || lung.at(nx, ny) == 0;
+                        }
+                    rows += y, rim += nearEdge, ++n;
+                }
+        }
+        meanRow = rows / n, rimShare = rim / n;
+    };
+    double uniformRow, uniformRim, peripheralRow, peripheralRim;
+    measure(false, uniformRow, uniformRim);
+    measure(true, peripheralRow, peripheralRim);
+    EXPECT_GT(peripheralRim, uniformRim + 0.05) << peripheralRim << " vs " << uniformRim;
+    EXPECT_GT(peripheralRow, uniformRow + 2) << peripheralRow << " vs " << uniformRow;
+}
