@@ -665,107 +665,112 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="808" />
+        <location filename="../ui/MainWindow.cpp" line="807" />
+        <source>Cannot use this judge</source>
+        <translation>无法使用此评判模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="813" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="809" />
+        <location filename="../ui/MainWindow.cpp" line="814" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="810" />
+        <location filename="../ui/MainWindow.cpp" line="815" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="818" />
+        <location filename="../ui/MainWindow.cpp" line="823" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="819" />
+        <location filename="../ui/MainWindow.cpp" line="824" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="830" />
+        <location filename="../ui/MainWindow.cpp" line="835" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="831" />
+        <location filename="../ui/MainWindow.cpp" line="836" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="832" />
+        <location filename="../ui/MainWindow.cpp" line="837" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="833" />
+        <location filename="../ui/MainWindow.cpp" line="838" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="833" />
+        <location filename="../ui/MainWindow.cpp" line="838" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="834" />
+        <location filename="../ui/MainWindow.cpp" line="839" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="834" />
+        <location filename="../ui/MainWindow.cpp" line="839" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="835" />
+        <location filename="../ui/MainWindow.cpp" line="840" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="835" />
+        <location filename="../ui/MainWindow.cpp" line="840" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="836" />
+        <location filename="../ui/MainWindow.cpp" line="841" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="836" />
+        <location filename="../ui/MainWindow.cpp" line="841" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="836" />
+        <location filename="../ui/MainWindow.cpp" line="841" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="837" />
+        <location filename="../ui/MainWindow.cpp" line="842" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="840" />
+        <location filename="../ui/MainWindow.cpp" line="845" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="845" />
+        <location filename="../ui/MainWindow.cpp" line="850" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="856" />
+        <location filename="../ui/MainWindow.cpp" line="861" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -1563,8 +1568,8 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
     </message>
     <message>
         <location filename="../app/workbench/main.cpp" line="73" />
-        <source>DICOM folder, NIfTI volume or 2D image to open (default: the bundled sample)</source>
-        <translation>要打开的 DICOM 文件夹、NIfTI 体数据或二维图像（默认：内置示例）</translation>
+        <source>DICOM folder, NIfTI volume, 2D image or saved document folder to open (default: the bundled sample)</source>
+        <translation>要打开的 DICOM 文件夹、NIfTI 体数据、二维图像或已保存的文档文件夹（默认：内置示例）</translation>
     </message>
     <message>
         <location filename="../app/workbench/main.cpp" line="74" />
@@ -1585,6 +1590,11 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <location filename="../app/workbench/main.cpp" line="79" />
         <source>Trained model folder to preview with</source>
         <translation>用于预览的已训练模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main.cpp" line="81" />
+        <source>Segmentation model that flags each preview (with --model)</source>
+        <translation>用于标记每个预览的分割模型（与 --model 一起使用）</translation>
     </message>
 </context>
 </TS>

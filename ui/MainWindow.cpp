@@ -802,6 +802,11 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
         const QString problem = gallery_->loadModel(pendingModel_);
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot load the model"), problem);
         pendingModel_.clear();
+        if (problem.isEmpty() && !pendingJudge_.isEmpty()) {
+            const QString judgeProblem = gallery_->setJudge(pendingJudge_);
+            if (!judgeProblem.isEmpty()) QMessageBox::warning(this, tr("Cannot use this judge"), judgeProblem);
+        }
+        pendingJudge_.clear();
         updatePreviewSource();
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("previewDock"))) dock->raise();
     }

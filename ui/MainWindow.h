@@ -54,6 +54,8 @@ public:
     void updatePreviewSource();
     // Loads a trained model into the preview once the series is open (the --model option).
     void setPreviewModel(const QString& dir) { pendingModel_ = dir; }
+    // A segmentation model that checks the previews of that model (the gallery's Judge).
+    void setPreviewJudge(const QString& dir) { pendingJudge_ = dir; }
     // Saves a kept preview sample (image, mask, seed) into the document's kept/ folder; returns the
     // error text or empty.
     QString keepSample(const QImage& image, const LabelSlice& mask, quint64 seed);
@@ -116,7 +118,7 @@ private:
     std::unique_ptr<DocumentLock> documentLock_;
     QString documentInUseBy_;  // who holds the document this window shows without its lock
     QString pendingDocument_;
-    QString pendingModel_;
+    QString pendingModel_, pendingJudge_;
     class QTimer* autosave_ = nullptr;
     class QMenu* recentMenu_ = nullptr;
     quint64 autosavedRevision_ = 0;

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(QApplication::translate("main", "Learn CoSinGAN from one annotated chest CT slice and synthesize annotated CT."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("path"), QApplication::translate("main", "DICOM folder, NIfTI volume or 2D image to open (default: the bundled sample)"));
+    parser.addPositionalArgument(QStringLiteral("path"), QApplication::translate("main", "DICOM folder, NIfTI volume, 2D image or saved document folder to open (default: the bundled sample)"));
     QCommandLineOption seriesOption(QStringLiteral("series"), QApplication::translate("main", "Series id or UID to open"), QStringLiteral("id"));
     QCommandLineOption emptyOption(QStringLiteral("empty"), QApplication::translate("main", "Start without opening the sample"));
     QCommandLineOption langOption(QStringLiteral("lang"), QApplication::translate("main", "Language of the user interface (en, zh_CN); default: the system's"),
@@ -78,16 +78,21 @@ int main(int argc, char** argv) {
     parser.addOption(langOption);
     QCommandLineOption modelOption(QStringLiteral("model"), QApplication::translate("main", "Trained model folder to preview with"), QStringLiteral("dir"));
     parser.addOption(modelOption);
+    QCommandLineOption judgeOption(QStringLiteral("judge"), QApplication::translate("main", "Segmentation model that flags each preview (with --model)"), QStringLiteral("dir"));
+    parser.addOption(judgeOption);
     parser.addOption(seriesOption);
     parser.addOption(emptyOption);
     parser.process(app);
 
     ctsw::MainWindow window;
     if (parser.isSet(modelOption)) window.setPreviewModel(parser.value(modelOption));
+    if (parser.isSet(judgeOption)) window.setPreviewJudge(parser.value(judgeOption));
     window.show();
     QString path = parser.positionalArguments().value(0);
     if (path.isEmpty() && !parser.isSet(emptyOption)) path = findBundledSample();
-    if (!path.isEmpty()) {
+    if (!path.isEmpty() && QFileInfo::exists(path + QStringLiteral("/document.json"))) {
+        QTimer::singleShot(0, &window, [&window, path] { window.openDocument(path); });  // a saved document: its source and masks
+    } else if (!path.isEmpty()) {
         const QString series = parser.value(seriesOption);
         QTimer::singleShot(0, &window, [&window, path, series] { window.openPath(path, series); });
     }
