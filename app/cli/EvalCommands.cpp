@@ -20,9 +20,6 @@ namespace ctsw::cli {
 
 namespace {
 
-constexpr double kCpuRecipeWidth = 0.25;
-constexpr int kCpuRecipeEpochs = 60;
-
 double doubleValue(const Args& args, const std::string& name, double fallback) {
     if (!args.has(name)) return fallback;
     try {
@@ -44,32 +41,13 @@ Json intervalJson(const eval::Interval& i) {
 
 }  // namespace
 
-// The recipes of `seg-train`. "cpu" is what converges on the 50 MedSeg training slices in under
-// 30 minutes on 2 CPU cores (docs/evaluation.md has the measured curve); "paper" is section 3.3's
-// (cross entropy, Adam 1e-4 kept for half the epochs, weak augmentation, the standard width).
+// The recipes of `seg-train` (core/eval's segmentationRecipe).
 eval::FitOptions segRecipe(const std::string& name) {
-    eval::FitOptions f;
-    if (name == "paper") {
-        f.width = 1.0;
-        f.epochs = 10;
-        f.batch = 16;
-        f.lr = 1e-4;
-        f.schedule = "paper";
-        f.loss = "ce";
-        f.strongAugment = false;
-    } else if (name == "cpu") {
-        f.width = kCpuRecipeWidth;
-        f.epochs = kCpuRecipeEpochs;
-        f.batch = 8;
-        f.lr = 1e-3;
-        f.schedule = "cosine";
-        f.loss = "dice-ce";
-        f.strongAugment = false;  // measured: CoSinGAN's strong augmentation lowers real-slice DSC here
-        f.intensityAugment = true;
-    } else {
+    try {
+        return eval::segmentationRecipe(name);
+    } catch (const std::invalid_argument&) {
         throw UsageError("--recipe must be cpu or paper");
     }
-    return f;
 }
 
 int runSegTrain(const std::vector<std::string>& argv) {

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <cmath>
 #include <filesystem>
 
@@ -175,6 +176,31 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
 }
 
 }  // namespace
+
+FitOptions segmentationRecipe(const std::string& name) {
+    FitOptions f;
+    if (name == "paper") {
+        f.width = 1.0;
+        f.epochs = 10;
+        f.batch = 16;
+        f.lr = 1e-4;
+        f.schedule = "paper";
+        f.loss = "ce";
+        f.strongAugment = false;
+    } else if (name == "cpu") {
+        f.width = 0.25;
+        f.epochs = kCpuRecipeSliceEpochs / 50;
+        f.batch = 8;
+        f.lr = 1e-3;
+        f.schedule = "cosine";
+        f.loss = "dice-ce";
+        f.strongAugment = false;  // measured: CoSinGAN's strong augmentation lowers real-slice DSC here
+        f.intensityAugment = true;
+    } else {
+        throw std::invalid_argument("unknown segmentation recipe \"" + name + "\" (cpu, paper)");
+    }
+    return f;
+}
 
 double learningRateFactor(const std::string& schedule, int epoch, int epochs, std::int64_t step, std::int64_t steps) {
     if (schedule == "cosine") {

@@ -26,13 +26,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What a budget buys. `fast` is sized to finish in under 2 hours on 2 CPU cores at 256 px (measured
-// numbers in docs/evaluation.md); `full` uses the paper's epochs and batch and standard network widths.
+// What a budget buys. `fast`: CoSinGAN with 35 % of the fast preset's iterations and the segmenters of
+// `seg-train`'s cpu recipe, which converge (about 8 minutes per U-Net of 50 slices on 2 CPU cores; the
+// whole run's time is in its report); `full` uses the paper's epochs and batch and standard widths.
 struct Budget {
     gan::GanConfig cosingan;
     int baselineIterations = 0;
     int segEpochs = 0, segBatch = 0, clsEpochs = 0, clsBatch = 0;
     double lr = 1e-4;  // the paper's, for networks it initialised from ImageNet
+    // Segmenters: "" trains with segEpochs/segBatch/lr above and cross entropy; a recipe name
+    // (segmentationRecipe) trains with it, its epochs scaled so that every set gets the recipe's number
+    // of slice presentations whatever the pool's size.
+    std::string segRecipe;
     double unetWidth = 1, enetWidth = 1, resnet18Width = 1, resnet50Width = 1;
     int maxTrain = 0, maxTest = 0, maxNegatives = 0;  // 0 = all (the smoke protocol takes a few)
 };
@@ -75,12 +80,18 @@ Budget budgetFor(const ExperimentOptions& o) {
         c.stage2Iterations = 70, c.stage2DecayStart = 35;
         b.cosingan = c;
         b.baselineIterations = c.stage1Iterations + c.stage2Iterations;  // the same iterations as CoSinGAN's top scale
-        // About 200 updates per network, from scratch: 10x the paper's learning rate, which was set for
-        // ImageNet-initialised networks and 1,800 updates. Narrow networks keep 24 of them inside the budget.
-        b.segEpochs = 12, b.segBatch = 4;
+        // Segmenters: the cpu recipe, which converges on real MedSeg slices (docs/evaluation.md); the
+        // earlier 12 epochs at width 0.125 left the real-data segmenter below the single-slice one, a
+        // judge too weak to rank anything.
+        b.segRecipe = "cpu";
+        const FitOptions recipe = segmentationRecipe(b.segRecipe);
+        b.segBatch = recipe.batch;
+        b.unetWidth = recipe.width, b.enetWidth = 1.0;
+        // Classifiers: about 200 updates each, from scratch: 10x the paper's learning rate, which was set
+        // for ImageNet-initialised networks and 1,800 updates.
         b.clsEpochs = 8, b.clsBatch = 8;
         b.lr = 1e-3;
-        b.unetWidth = 0.125, b.enetWidth = 1.0, b.resnet18Width = 0.5, b.resnet50Width = 0.25;
+        b.resnet18Width = 0.5, b.resnet50Width = 0.25;
         return b;
     }
     if (o.budget == "full") {
@@ -329,6 +340,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
 
     // --- training sets, all of the pool's size
     const std::size_t n = pool.size();
+    const int segEpochs = budget.segRecipe.empty() ? budget.segEpochs
+                                                   : std::max(1, static_cast<int>(std::lround(static_cast<double>(kCpuRecipeSliceEpochs) / std::max<std::size_t>(1, n))));
     std::vector<std::pair<std::string, std::vector<EvalSample>>> sets;
     std::map<std::string, int> realSlicesUsed;
     sets.emplace_back("Sin-TS", std::vector<EvalSample>(n, slice1));
@@ -370,12 +383,13 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     auto trainOrReuse = [&](const std::string& task, const std::string& arch, double width, int epochs, int batch, const std::string& name,
                             const std::vector<EvalSample>& set, const std::string& dir) {
         if (isTrainedModel(dir)) return;
-        FitOptions f;
+        const bool recipe = task == "segmentation" && !budget.segRecipe.empty();
+        FitOptions f = recipe ? segmentationRecipe(budget.segRecipe) : FitOptions();
         f.arch = arch;
         f.width = width;
         f.epochs = epochs;
         f.batch = batch;
-        f.lr = budget.lr;
+        if (!recipe) f.lr = budget.lr;
         f.strongAugment = name != "OC-TS";  // CoSinGAN's strong augmentation on all but the real set
         f.seed = o.seed;
         f.threads = o.threads;
@@ -388,7 +402,7 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
         for (const auto& [name, set] : sets) {
             const std::string dir = models + "/seg-" + arch + "-" + name;
             segModel[arch + "-" + name] = dir;
-            trainOrReuse("segmentation", arch, arch == "unet" ? budget.unetWidth : budget.enetWidth, budget.segEpochs, budget.segBatch, name, set, dir);
+            trainOrReuse("segmentation", arch, arch == "unet" ? budget.unetWidth : budget.enetWidth, segEpochs, budget.segBatch, name, set, dir);
             EvalModel m(dir, o.threads);
             seg[arch][name] = scoreSegmentation(m.segment(testPos), testPos);
         }
@@ -546,8 +560,13 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
        << budget.cosingan.stage1Iterations << " + " << budget.cosingan.stage2Iterations << " iterations per scale (stage 1 + 2), seeds " << o.seed + 1 << " and " << o.seed + 2 << ".\n";
     md << "- pix2pix / enhanced pix2pix: one scale at " << o.size << " px with CoSinGAN's top-scale generator and discriminator, " << budget.baselineIterations
        << " iterations; pix2pix: adversarial + WPPL x 100; enhanced: adversarial + the mixed loss (WPPL x 10, 1 - MS-SSIM, U-Net features x 10; VGG off: no weights).\n";
-    md << "- Segmentation: U-Net width " << budget.unetWidth << ", ENet width " << budget.enetWidth << ", " << budget.segEpochs << " epochs, batch " << budget.segBatch
-       << ", Adam(0.9, 0.999) lr " << budget.lr << " decayed linearly over the second half, cross entropy weighted 0.1 / 1 / 5, seed " << o.seed << ".\n";
+    if (budget.segRecipe.empty())
+        md << "- Segmentation: U-Net width " << budget.unetWidth << ", ENet width " << budget.enetWidth << ", " << segEpochs << " epochs, batch " << budget.segBatch
+           << ", Adam(0.9, 0.999) lr " << budget.lr << " decayed linearly over the second half, cross entropy weighted 0.1 / 1 / 5, seed " << o.seed << ".\n";
+    else
+        md << "- Segmentation: `seg-train`'s " << budget.segRecipe << " recipe (Adam lr 1e-3 with warm-up and cosine decay, cross entropy 0.1 / 1 / 5 plus soft Dice, "
+           << "random windows), U-Net width " << budget.unetWidth << ", ENet width " << budget.enetWidth << ", " << segEpochs << " epochs of the " << n
+           << "-slice sets (the recipe's 60 epochs of 50 slices), batch " << budget.segBatch << ", seed " << o.seed << ".\n";
     md << "- Classification: ResNet18 width " << budget.resnet18Width << ", ResNet50 width " << budget.resnet50Width << ", " << budget.clsEpochs << " epochs, batch "
        << budget.clsBatch << ", binary cross entropy, 3-channel input, from scratch, seed " << o.seed << ".\n";
     md << "- Synthesis seeds: " << synthSeed << " + mask index (training sets), " << synthSeed + 50000 << " + mask index (image-quality score).\n";
@@ -584,7 +603,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     nets.set("enet_width", budget.enetWidth);
     nets.set("resnet18_width", budget.resnet18Width);
     nets.set("resnet50_width", budget.resnet50Width);
-    nets.set("segmentation_epochs", budget.segEpochs);
+    nets.set("segmentation_epochs", segEpochs);
+    nets.set("segmentation_recipe", budget.segRecipe.empty() ? Json() : Json(budget.segRecipe));
     nets.set("segmentation_batch", budget.segBatch);
     nets.set("classification_epochs", budget.clsEpochs);
     nets.set("classification_batch", budget.clsBatch);
