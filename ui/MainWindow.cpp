@@ -56,6 +56,11 @@
 
 namespace ctsw {
 
+namespace {
+// Saved dock layouts of another version are ignored (a dock added or renamed would be lost otherwise).
+constexpr int kDockLayoutVersion = 1;
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), model_(new SliceViewModel(this)), view_(new SliceView(model_, this)), loader_(new VolumeLoader(this)),
       mask_(new MaskEditModel(this)) {
@@ -118,8 +123,6 @@ MainWindow::MainWindow(QWidget* parent)
     // The right-hand panels keep the full height; training sits under the image only.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, trainingDock);
-    // The image keeps most of the height (applied once the window has its size).
-    QTimer::singleShot(0, this, [this, trainingDock] { resizeDocks({trainingDock}, {height() / 3}, Qt::Vertical); });
     trainingPanel_->setStartHandler([this](const QString& preset) {
         const QString problem = startTraining(preset);
         if (!problem.isEmpty()) QMessageBox::warning(this, tr("Cannot start training"), problem);
@@ -208,6 +211,13 @@ MainWindow::MainWindow(QWidget* parent)
         sliceSlider_->setEnabled(n > 1);
         sliceSpin_->setEnabled(n > 1);
     });
+
+    // The docks as the user left them; the first time, the image keeps most of the height (applied once
+    // the window has its size).
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kDockLayoutVersion))
+        QTimer::singleShot(0, this, [this, trainingDock] { resizeDocks({trainingDock}, {height() / 4}, Qt::Vertical); });
 }
 
 MainWindow::~MainWindow() { loader_->cancel(); }
@@ -683,6 +693,9 @@ void MainWindow::closeEvent(QCloseEvent* e) {
             discardRecovery(QFileInfo(currentPath_).absoluteFilePath().toStdString(), current_->info.id);
     }
     QThreadPool::globalInstance()->waitForDone();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kDockLayoutVersion));
     e->accept();
 }
 

@@ -347,7 +347,7 @@ void PreviewGallery::resizeEvent(QResizeEvent* e) {
 void PreviewGallery::layoutThumbs() {
     while (thumbs_.size() < images_.size()) {
         auto* l = new QLabel(this);
-        l->setMinimumSize(96, 96);
+        l->setMinimumSize(64, 64);  // small enough that the dock leaves the image most of the window
         l->setAlignment(Qt::AlignCenter);
         l->setStyleSheet(QStringLiteral("background: black"));
         l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);  // tiles share the space equally

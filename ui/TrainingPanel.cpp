@@ -37,7 +37,13 @@ QString hms(double s) {
 }  // namespace
 
 TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : QWidget(parent), controller_(controller) {
-    auto* layout = new QVBoxLayout(this);
+    // Controls on the left, curves on the right: side by side the dock needs half the height it would
+    // stacked, and the CT image keeps most of the window.
+    auto* columns = new QHBoxLayout(this);
+    auto* layout = new QVBoxLayout;
+    auto* curves = new QVBoxLayout;
+    columns->addLayout(layout, 2);
+    columns->addLayout(curves, 3);
     auto* top = new QHBoxLayout;
     preset_ = new QComboBox(this);
     preset_->addItem(tr("Fast (top scale 256)"), QStringLiteral("fast"));
@@ -47,8 +53,9 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     top->addWidget(preset_);
     estimate_ = new QLabel(this);
     estimate_->setWordWrap(true);
-    top->addWidget(estimate_, 1);
+    top->addStretch(1);
     layout->addLayout(top);
+    layout->addWidget(estimate_);  // its own row: the column is narrow
     device_ = new QLabel(tr("Device: asking cosingan..."), this);
     device_->setWordWrap(true);
     layout->addWidget(device_);
@@ -62,8 +69,12 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     start_->setToolTip(tr("Train on the training slice (Ctrl+T marks it) and its mask"));
     stop_->setToolTip(tr("Finish the current iteration, keep a checkpoint; Resume continues later"));
     cancel_->setToolTip(tr("End training at once and discard this run"));
-    for (QPushButton* b : {start_, pause_, stop_, cancel_, resume_}) buttons->addWidget(b);
+    auto* buttons2 = new QHBoxLayout;  // two rows keep the column narrow
+    for (QPushButton* b : {start_, pause_, stop_}) buttons->addWidget(b);
+    for (QPushButton* b : {cancel_, resume_}) buttons2->addWidget(b);
+    buttons2->addStretch(1);
     layout->addLayout(buttons);
+    layout->addLayout(buttons2);
 
     bar_ = new QProgressBar(this);
     bar_->setRange(0, 1000);
@@ -72,7 +83,7 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     layout->addWidget(status_);
 
     plot_ = new QCustomPlot(this);
-    plot_->setMinimumHeight(150);
+    plot_->setMinimumHeight(120);
     plot_->legend->setVisible(true);
     plot_->legend->setFont(QFont(font().family(), 7));
     plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
@@ -85,7 +96,7 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
         g->setName(name);
         g->setPen(QPen(color, 1.2));
     }
-    layout->addWidget(plot_, 1);
+    curves->addWidget(plot_, 1);
     auto* plotOptions = new QHBoxLayout;
     logScale_ = new QCheckBox(tr("Log scale"), this);
     smooth_ = new QCheckBox(tr("Smooth"), this);
@@ -93,12 +104,12 @@ TrainingPanel::TrainingPanel(TrainingController* controller, QWidget* parent) : 
     auto* png = new QPushButton(tr("Export PNG..."), this);
     for (QWidget* w : std::initializer_list<QWidget*>{logScale_, smooth_, csv, png}) plotOptions->addWidget(w);
     plotOptions->addStretch(1);
-    layout->addLayout(plotOptions);
+    curves->addLayout(plotOptions);
     log_ = new QPlainTextEdit(this);
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(2000);
     log_->setMaximumHeight(70);
-    layout->addWidget(log_);
+    layout->addWidget(log_, 1);
 
     connect(preset_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { estimate_->setText(estimateFor(preset(), cuda_)); });
     estimate_->setText(estimateFor(preset(), cuda_));

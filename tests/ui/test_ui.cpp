@@ -13,6 +13,8 @@
 #include <memory>
 
 #include <QProcess>
+#include <QDockWidget>
+#include <QSettings>
 #include <QStandardPaths>
 
 #include "LabelSurfaceView.h"
@@ -667,6 +669,37 @@ private Q_SLOTS:
         QCOMPARE(g->loadModel(c->modelDir()), QString());
         QVERIFY2(g->modelQualitySummary().contains(QStringLiteral("SSIM 0.61")), qPrintable(g->modelQualitySummary()));
         QVERIFY(!g->modelQualitySummary().contains(QStringLiteral("trained again")));
+    }
+
+    void imageKeepsMostOfTheWindowAndDocksRememberTheirLayout() {
+        QSettings().remove(QStringLiteral("window"));
+        int trainingHeight = 0;
+        {
+            MainWindow w;
+            w.resize(1180, 820);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            auto* training = w.findChild<QDockWidget*>(QStringLiteral("trainingDock"));
+            QVERIFY(training);
+            QTRY_VERIFY(training->height() > 0);
+            QTest::qWait(100);  // the first layout pass sizes the docks
+            QVERIFY2(w.sliceView()->height() > 1.5 * training->height(),
+                     qPrintable(QStringLiteral("image %1 px, training dock %2 px").arg(w.sliceView()->height()).arg(training->height())));
+            // The user makes the dock taller; the next window opens with that layout.
+            w.resizeDocks({training}, {w.height() / 2}, Qt::Vertical);
+            QTest::qWait(50);
+            trainingHeight = training->height();
+            QVERIFY(w.close());
+        }
+        MainWindow again;
+        again.resize(1180, 820);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QTest::qWait(100);
+        auto* training = again.findChild<QDockWidget*>(QStringLiteral("trainingDock"));
+        QVERIFY2(std::abs(training->height() - trainingHeight) <= 8, qPrintable(QStringLiteral("%1 vs %2").arg(training->height()).arg(trainingHeight)));
+        again.close();
+        QSettings().remove(QStringLiteral("window"));
     }
 
     void mainWindowShowsAnErrorForANonDicomFolder() {
