@@ -781,10 +781,21 @@ int batchStatus(const std::vector<std::string>& argv) {
 }
 
 int batchMerge(const std::vector<std::string>& argv) {
-    Args args(argv, {"out"}, {"partial", "overwrite", "copy"});
+    Args args(argv, {"out", "layout", "dataset-id", "name"}, {"partial", "overwrite", "copy"});
     if (args.positionals().size() != 1) throw UsageError("batch merge needs RUN_DIR");
     const Run run = openRun(args.positionals()[0]);
-    const fs::path out = args.has("out") ? fs::absolute(args.value("out")) : run.dir / "dataset";
+    gan::DatasetLayout layout;
+    layout.kind = args.value("layout", "product");
+    layout.datasetId = args.intValue("dataset-id", layout.datasetId);
+    layout.name = args.value("name", layout.name);
+    if ((args.has("dataset-id") || args.has("name")) && layout.kind != "nnunet") throw UsageError("--dataset-id and --name belong to --layout nnunet");
+    const fs::path base = args.has("out") ? fs::absolute(args.value("out")) : run.dir / "dataset";
+    fs::path out;
+    try {
+        out = gan::datasetFolder(base.string(), layout);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
     if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out.string(), "already exists; choose another folder (--out) or pass --overwrite");
     std::vector<TaskState> notDone;
     std::vector<gan::DatasetPart> parts;
@@ -816,6 +827,7 @@ int batchMerge(const std::vector<std::string>& argv) {
     gan::MergeOptions options;
     options.overwrite = args.flag("overwrite");
     options.copy = args.flag("copy");
+    options.layout = layout;
     options.info.set("run", run.dir.string());
     if (!notDone.empty()) {
         Json missing = Json::array();
@@ -830,7 +842,7 @@ int batchMerge(const std::vector<std::string>& argv) {
     }
     gan::MergeResult r;
     try {
-        r = gan::mergeParts(parts, out.string(), options);
+        r = gan::mergeParts(parts, base.string(), options);
     } catch (const std::runtime_error& e) {
         throw IoError(out.string(), e.what());  // a file that cannot be linked or copied, a full disk
     }

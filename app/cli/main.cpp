@@ -121,6 +121,7 @@ const char* kUsageBatch =
     "                        [--masks-per-task N] [--dry-run]\n"
     "  cosingan batch status RUN_DIR [--json]\n"
     "  cosingan batch merge RUN_DIR [--out DATASET] [--partial] [--overwrite] [--copy]\n"
+    "                       [--layout product|nnunet|monai [--dataset-id N] [--name NAME]]\n"
     "  cosingan batch resubmit RUN_DIR [--dry-run] [--force]\n"
     "      Run a plan (JSON: training slices, masks to synthesize from) on a SLURM cluster: one\n"
     "      training task per slice (sbatch --array), then, once all succeeded (--dependency=afterok),\n"

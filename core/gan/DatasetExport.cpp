@@ -77,13 +77,6 @@ Geometry synthesizedGeometry(const Geometry& source, int topSize) {
     return g;
 }
 
-namespace {
-
-// One sample's files, relative to the dataset folder, in the layout asked for.
-struct SamplePaths {
-    std::string image8, mask8, imageNifti, maskNifti;
-};
-
 SamplePaths samplePaths(const DatasetLayout& layout, int index, const std::string& extension, bool nifti) {
     char number[16];
     std::snprintf(number, sizeof number, "%05d", index);
@@ -106,6 +99,7 @@ SamplePaths samplePaths(const DatasetLayout& layout, int index, const std::strin
     return p;
 }
 
+namespace {
 Json labelsJson() {
     Json labels = Json::object();
     labels.set("background", 0);
@@ -113,8 +107,36 @@ Json labelsJson() {
     labels.set("infection", 2);
     return labels;
 }
-
 }  // namespace
+
+void writeLayoutIndex(const std::string& folder, const DatasetLayout& layout, const Json& samples, bool valuesAreHu, const std::string& description) {
+    if (layout.kind == "nnunet") {
+        Json channels = Json::object();
+        channels.set("0", valuesAreHu ? "CT" : "grey");  // "CT" selects nnU-Net's CT normalisation; other names z-score
+        Json d = Json::object();
+        d.set("channel_names", channels);
+        d.set("labels", labelsJson());
+        d.set("numTraining", static_cast<double>(samples.size()));
+        d.set("file_ending", ".nii.gz");
+        d.set("name", layout.name);
+        d.set("description", description);
+        writeTextFile((fs::path(folder) / "dataset.json").string(), d.dump(2) + "\n");
+    } else if (layout.kind == "monai") {
+        Json training = Json::array();
+        for (const Json& s : samples.asArray()) {
+            Json entry = Json::object();
+            entry.set("image", s.at("image_nifti"));
+            entry.set("label", s.at("mask_nifti"));
+            training.push(entry);
+        }
+        Json d = Json::object();
+        d.set("description", description);
+        d.set("labels", labelsJson());
+        d.set("numTraining", static_cast<double>(samples.size()));
+        d.set("training", training);
+        writeTextFile((fs::path(folder) / "datalist.json").string(), d.dump(2) + "\n");
+    }
+}
 
 DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& masks, const std::string& folder, const DatasetOptions& options,
                             const DatasetWriters& writers, const JobContext& job) {
@@ -148,7 +170,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
             fs::create_directories(partial / fs::path(p.imageNifti).parent_path());
             fs::create_directories(partial / fs::path(p.maskNifti).parent_path());
         }
-        Json samples = Json::array(), datalist = Json::array();
+        Json samples = Json::array();
         int withoutGeometry = 0;
         Json leftOut = Json::array();
         std::string csv = std::string("image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout") +
@@ -206,12 +228,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                     s.set("image_nifti", imageNifti);
                     s.set("mask_nifti", maskNifti);
                 }
-                if (layout.kind == "monai") {
-                    Json entry = Json::object();
-                    entry.set("image", imageNifti);
-                    entry.set("label", maskNifti);
-                    datalist.push(entry);
-                }
+
                 s.set("source_mask", masks[m].source);
                 s.set("seed", static_cast<double>(r.seed));
                 s.set("alpha", r.alpha < 0 ? Json() : Json(r.alpha));
@@ -268,25 +285,8 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                                                       : std::to_string(withoutGeometry) + " of " + std::to_string(masks.size()) +
                                                             " masks had no geometry (a PNG or NPY file): their samples have 1 mm pixels at the origin");
         manifest.set("samples", samples);
-        if (layout.kind == "nnunet") {
-            Json channels = Json::object();
-            channels.set("0", valuesAreHu ? "CT" : "grey");  // "CT" selects nnU-Net's CT normalisation; other names z-score
-            Json d = Json::object();
-            d.set("channel_names", channels);
-            d.set("labels", labelsJson());
-            d.set("numTraining", index);
-            d.set("file_ending", ".nii.gz");
-            d.set("name", layout.name);
-            d.set("description", "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId() + "; see manifest.json");
-            writeTextFile((partial / "dataset.json").string(), d.dump(2) + "\n");
-        } else if (layout.kind == "monai") {
-            Json d = Json::object();
-            d.set("description", "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId());
-            d.set("labels", labelsJson());
-            d.set("numTraining", index);
-            d.set("training", datalist);
-            writeTextFile((partial / "datalist.json").string(), d.dump(2) + "\n");
-        }
+        writeLayoutIndex(partial.string(), layout, samples, valuesAreHu,
+                         "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId() + "; see manifest.json");
         writeManifests(partial.string(), manifest, csv);
         publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;

@@ -41,6 +41,16 @@ struct DatasetLayout {
 // Throws std::invalid_argument for an unknown kind, an id outside 1-999 or a name with other characters.
 std::string datasetFolder(const std::string& out, const DatasetLayout& layout);
 
+// One sample's files relative to the dataset folder in a layout (the 8-bit pair only in "product",
+// the NIfTI pair in "product" when `nifti`, always in the others).
+struct SamplePaths {
+    std::string image8, mask8, imageNifti, maskNifti;
+};
+SamplePaths samplePaths(const DatasetLayout& layout, int index, const std::string& imageExtension, bool nifti);
+// The layout's own index of `samples` (manifest entries with image_nifti / mask_nifti): dataset.json
+// for nnunet, datalist.json for monai, nothing for product. Throws when the disk is full.
+void writeLayoutIndex(const std::string& folder, const DatasetLayout& layout, const Json& samples, bool valuesAreHu, const std::string& description);
+
 // The grid of a synthesized sample: the source slice's grid padded to a square (centred, as the model
 // pads) and resampled to `topSize` pixels, so that spacing and position stay those of the patient.
 Geometry synthesizedGeometry(const Geometry& source, int topSize);

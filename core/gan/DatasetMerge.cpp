@@ -1,4 +1,6 @@
 #include "gan/DatasetMerge.h"
+
+#include <algorithm>
 #include "gan/DatasetExport.h"
 
 #include <cstdio>
@@ -74,7 +76,7 @@ PartCheck checkPart(const DatasetPart& part) {
     std::vector<std::string> problems;
     for (std::size_t i = 0; i < samples.size(); ++i) {
         const Json& s = samples[i];
-        if (!s.isObject() || !s.contains("image") || !s.contains("mask")) {
+        if (!s.isObject() || !((s.contains("image") && s.contains("mask")) || (s.contains("image_nifti") && s.contains("mask_nifti")))) {
             problems.push_back("sample " + std::to_string(i) + " names no image and mask");
             continue;
         }
@@ -108,7 +110,10 @@ PartCheck checkPart(const DatasetPart& part) {
 }
 
 MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string& folderName, const MergeOptions& options) {
-    const fs::path out = fs::absolute(folderName);
+    const DatasetLayout& layout = options.layout;
+    const bool product = layout.kind == "product";
+    const fs::path out = fs::absolute(datasetFolder(folderName, layout));
+    fs::create_directories(out.parent_path());
     if (fs::exists(out) && !options.overwrite) throw std::runtime_error(out.string() + ": already exists; choose another folder or allow overwriting");
     for (const auto& p : parts) {
         const PartCheck c = checkPart(p);
@@ -127,9 +132,12 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
         Json firstOptions, firstSize, firstWindow, labels;
         std::string csv = "image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout,model,part\n";
         int index = 0;
+        bool valuesAreHu = true;
         for (const auto& p : parts) {
             const fs::path src(p.folder);
             const Json m = readManifest(src);
+            // Manifests before "nifti_values" was recorded held HU.
+            if (m.stringOr("nifti_values", "HU").rfind("HU", 0) != 0) valuesAreHu = false;
             const Json opts = m.find("options") ? m.at("options") : Json::object();
             if (partList.size() == 0) {
                 firstOptions = opts;
@@ -161,22 +169,28 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
             partList.push(pj);
 
             for (const Json& s : m.at("samples").asArray()) {
+                if (!product && !(s.find("image_nifti") && s.at("image_nifti").isString() && !s.at("image_nifti").asString().empty()))
+                    throw std::runtime_error(p.name + ": its samples have no NIfTI files, which the " + layout.kind + " layout is made of");
+                const SamplePaths target = samplePaths(layout, index, "", true);
                 char base[64];
                 std::snprintf(base, sizeof base, "sample_%05d", index++);
                 // The old name's stem ("sample_00003" of "images/sample_00003.png") is replaced, so that
                 // "nifti/sample_00003_image.nii.gz" becomes "nifti/sample_00042_image.nii.gz".
-                const std::string oldImage = fs::path(s.at("image").asString()).filename().string();
+                const std::string first = s.find("image") ? s.at("image").asString() : s.at("image_nifti").asString();
+                const std::string oldImage = fs::path(first).filename().string();
                 const std::string oldBase = oldImage.substr(0, oldImage.find('.'));
                 Json ns = Json::object();
                 std::string files[4];
-                for (const auto& [k, v] : s.asObject()) ns.set(k, v);
+                for (const auto& [k, v] : s.asObject())
+                    if (product || std::find(std::begin(kFileKeys), std::end(kFileKeys), k) == std::end(kFileKeys)) ns.set(k, v);
                 for (int f = 0; f < 4; ++f) {
+                    if (!product && f < 2) continue;  // the NIfTI layouts hold no 8-bit pair
                     const Json* e = s.find(kFileKeys[f]);
                     if (!e || !e->isString() || e->asString().empty()) continue;
                     const fs::path rel(e->asString());
                     const std::string name = rel.filename().string();
                     const std::string newName = (!oldBase.empty() && name.rfind(oldBase, 0) == 0) ? base + name.substr(oldBase.size()) : std::string(base) + "_" + name;
-                    const fs::path newRel = rel.parent_path() / newName;
+                    const fs::path newRel = product ? rel.parent_path() / newName : fs::path(f == 2 ? target.imageNifti : target.maskNifti);
                     fs::create_directories((partial / newRel).parent_path());
                     bool linked = false;
                     if (!options.copy) {
@@ -189,7 +203,7 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
                     ns.set(kFileKeys[f], files[f]);
                 }
                 ns.set("part", p.name);
-                ns.set("part_image", s.at("image"));
+                ns.set("part_image", first);
                 ns.set("model", model);
                 for (const auto& [k, v] : p.sampleInfo.asObject()) ns.set(k, v);
                 samples.push(ns);
@@ -218,7 +232,10 @@ MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string&
         manifest.set("labels", labels.isNull() ? Json("0 background, 1 lung, 2 infection") : labels);
         for (const auto& [k, v] : options.info.asObject()) manifest.set(k, v);
         manifest.set("parts", partList);
+        manifest.set("layout", layout.kind);
         manifest.set("samples", samples);
+        writeLayoutIndex(partial.string(), layout, samples, valuesAreHu,
+                         "CT slices synthesized by CoSinGAN (CT Synthesis Workbench), merged from " + std::to_string(parts.size()) + " parts; see manifest.json");
         writeManifests(partial.string(), manifest, csv);
         publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gan/DatasetExport.h"
 #include "json/Json.h"
 
 namespace ctsw::gan {
@@ -36,6 +37,7 @@ struct MergeOptions {
     bool overwrite = false;     // replace an existing output folder
     bool copy = false;          // copy files even where hard links are possible
     Json info = Json::object(); // keys added to the merged manifest (e.g. the run it came from)
+    DatasetLayout layout;       // nnunet / monai: the parts' NIfTI pairs, renamed, with the layout's index
 };
 
 struct MergeResult {
@@ -45,7 +47,7 @@ struct MergeResult {
     int copiedFiles = 0, linkedFiles = 0;
 };
 
-// Merges parts that checkPart found complete (the caller decides what to do about the others; a part
+// Merges parts that checkPart found complete into `folder` (OUT/DatasetNNN_NAME for nnunet, as datasetFolder) (the caller decides what to do about the others; a part
 // that is not complete makes this throw). Throws std::runtime_error naming the folder or file.
 MergeResult mergeParts(const std::vector<DatasetPart>& parts, const std::string& folder, const MergeOptions& options);
 

@@ -327,6 +327,29 @@ TEST_F(CliBatch, MergeReportsAMissingPartAMissingFileAndAFailedTask) {
     EXPECT_TRUE(has(r.out, "(0 files linked, 32 copied)")) << r.out;
     EXPECT_EQ(fs::hard_link_count(work_.file("copied/images/sample_00000.png")), 1u);
     EXPECT_EQ(readJsonFile(work_.file("copied/manifest.json")).at("samples"), m.at("samples"));
+    // The same parts as an nnU-Net raw dataset: the NIfTI pairs only, named as nnU-Net wants, with dataset.json.
+    r = run("batch merge " + shellQuote(runDir) + " --layout nnunet --dataset-id 12 --name Merged --out " + shellQuote(work_.file("raw")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string nn = work_.file("raw/Dataset012_Merged");
+    const Json d = readJsonFile(nn + "/dataset.json");
+    EXPECT_EQ(d.at("numTraining").asInt(), 8);
+    EXPECT_EQ(d.at("file_ending").asString(), ".nii.gz");
+    EXPECT_EQ(d.at("channel_names").at("0").asString(), "CT");
+    const Json nm = readJsonFile(nn + "/manifest.json");
+    ASSERT_EQ(nm.at("samples").size(), 8u);
+    EXPECT_EQ(nm.at("samples")[3].at("image_nifti").asString(), "imagesTr/Merged_00003_0000.nii.gz");
+    EXPECT_EQ(nm.at("samples")[3].at("mask_nifti").asString(), "labelsTr/Merged_00003.nii.gz");
+    EXPECT_FALSE(nm.at("samples")[3].contains("image"));  // no 8-bit pair in this layout
+    EXPECT_EQ(readFile(nn + "/labelsTr/Merged_00003.nii.gz"), readFile(runDir + "/dataset/" + m.at("samples")[3].at("mask_nifti").asString()));
+    int nnFiles = 0;
+    for (const auto& e : fs::recursive_directory_iterator(nn)) nnFiles += e.is_regular_file();
+    EXPECT_EQ(nnFiles, 16 + 3);  // 8 pairs, dataset.json and the two manifests
+    r = run("batch merge " + shellQuote(runDir) + " --layout monai --out " + shellQuote(work_.file("monai")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json list = readJsonFile(work_.file("monai/datalist.json"));
+    ASSERT_EQ(list.at("training").size(), 8u);
+    EXPECT_TRUE(fs::is_regular_file(work_.file("monai/" + list.at("training")[7].at("label").asString())));
+    EXPECT_EQ(run("batch merge " + shellQuote(runDir) + " --name X --out " + shellQuote(work_.file("y"))).exitCode, 1);
     r = run("batch resubmit " + shellQuote(runDir) + " --dry-run");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(has(r.out, "would run")) << "the model is still missing, so its training is due: " << r.out;
