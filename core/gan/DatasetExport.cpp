@@ -178,6 +178,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         const int total = static_cast<int>(masks.size()) * options.synthesis.count;
         int index = 0;
         for (std::size_t m = 0; m < masks.size(); ++m) {
+            if (!masks[m].geometry) ++withoutGeometry;
             // One sample at a time, so that progress and cancel respond within a sample.
             for (int k = 0; k < options.synthesis.count; ++k) {
                 job.checkCancelled();
@@ -214,7 +215,6 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                 }
                 if (!paths.imageNifti.empty()) {
                     const Geometry grid = masks[m].geometry ? synthesizedGeometry(*masks[m].geometry, top) : unknownGrid;
-                    if (!masks[m].geometry && k == 0) ++withoutGeometry;
                     writers.writeNiftiImage(values, grid, (partial / paths.imageNifti).string());
                     writers.writeNiftiMask(r.labels, grid, (partial / paths.maskNifti).string());
                 }
@@ -281,7 +281,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         }
         manifest.set("layout", layout.kind);
         manifest.set("nifti_values", valuesAreHu ? "HU" : "grey levels 0-255 (the model learned an 8-bit image)");
-        manifest.set("geometry", withoutGeometry == 0 ? std::string("each sample on its source slice's grid (spacing and position), resampled to the model's size")
+        manifest.set("geometry", !nifti ? std::string("no NIfTI written") : withoutGeometry == 0 ? std::string("each sample on its source slice's grid (spacing and position), resampled to the model's size")
                                                       : std::to_string(withoutGeometry) + " of " + std::to_string(masks.size()) +
                                                             " masks had no geometry (a PNG or NPY file): their samples have 1 mm pixels at the origin");
         manifest.set("samples", samples);
