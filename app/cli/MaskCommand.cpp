@@ -139,7 +139,12 @@ int runLesions(const std::vector<std::string>& argv) {
                           ct.info.format.find("NPY") == std::string::npos;
     const std::string layout = args.value("layout", isVolume ? "nifti" : "png");
     if (layout != "png" && layout != "nifti") throw UsageError("--layout is png or nifti");
-    const double minLung = args.has("min-lung") ? std::stod(args.value("min-lung")) : 0.01;
+    double minLung = 0.01;
+    if (args.has("min-lung")) {
+        char extra = 0;
+        if (std::sscanf(args.value("min-lung").c_str(), "%lf%c", &minLung, &extra) != 1 || minLung < 0 || minLung > 1)
+            throw UsageError("--min-lung expects the lung's smallest fraction of the slice, a number in [0, 1]");
+    }
 
     const std::string out = fs::absolute(args.value("out")).string();
     if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out, "already exists; choose another folder or pass --overwrite");
