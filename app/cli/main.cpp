@@ -57,7 +57,7 @@ const char* kUsageFull =
     "                     [--seed S] [--threads N] [--overwrite]\n"
     "      Train a 3-class segmentation network (background, lung, infection) from scratch on a MedSeg-layout\n"
     "      folder (Imgs/*.jpg + GT_multiclass/*.png; the lung label is derived automatically) or an exported\n"
-    "      dataset's manifest.json. --recipe cpu (default): width 0.25, 60 epochs, Adam 1e-3 cosine, Dice +\n"
+    "      dataset's manifest.json. --recipe cpu (default): width 0.25, 120 epochs, Adam 5e-4 cosine, Dice +\n"
     "      cross entropy, random windows; paper: section 3.3's. --validate scores real slices as it trains and\n"
     "      records the curve and the final DSC in model.json.\n"
     "  cosingan seg-eval --model MODEL --test DIR_OR_MANIFEST [--at own|model] [--out DIR] [--json]\n"

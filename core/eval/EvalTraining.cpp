@@ -191,7 +191,7 @@ FitOptions segmentationRecipe(const std::string& name) {
         f.width = 0.25;
         f.epochs = kCpuRecipeSliceEpochs / 50;
         f.batch = 8;
-        f.lr = 1e-3;
+        f.lr = 5e-4;  // measured: 1e-3 swings by 0.1 between epochs; 5e-4 over 120 epochs ends higher
         f.schedule = "cosine";
         f.loss = "dice-ce";
         f.strongAugment = false;  // measured: CoSinGAN's strong augmentation lowers real-slice DSC here

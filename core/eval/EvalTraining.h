@@ -64,12 +64,12 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& opt
 FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& options, const std::string& dir);
 // The learning-rate factor for iteration `step` of `steps` (0-based) under a schedule named above.
 // Segmentation recipes. "cpu": what converges on the 50 MedSeg training slices within 30 minutes on 2
-// CPU cores (U-Net width 0.25, 60 epochs of 50 slices, batch 8, Adam 1e-3 with warm-up and cosine decay,
+// CPU cores (U-Net width 0.25, 120 epochs of 50 slices, batch 8, Adam 5e-4 with warm-up and cosine decay,
 // cross entropy + Dice, weak augmentation, random windows; the measured curve is in docs/evaluation.md);
 // "paper": section 3.3's (width 1, 10 epochs, batch 16, Adam 1e-4 kept for half the epochs, cross
 // entropy). std::invalid_argument for another name. Architecture, seed and sets are the caller's.
 FitOptions segmentationRecipe(const std::string& name);
-constexpr int kCpuRecipeSliceEpochs = 60 * 50;  // the cpu recipe's training: 60 epochs of 50 slices
+constexpr int kCpuRecipeSliceEpochs = 120 * 50;  // the cpu recipe's training: 120 epochs of 50 slices
 
 double learningRateFactor(const std::string& schedule, int epoch, int epochs, std::int64_t step, std::int64_t steps);
 bool isTrainedModel(const std::string& dir);  // model.json and model.pt present and readable

@@ -27,7 +27,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // What a budget buys. `fast`: CoSinGAN with 35 % of the fast preset's iterations and the segmenters of
-// `seg-train`'s cpu recipe, which converge (about 8 minutes per U-Net of 50 slices on 2 CPU cores; the
+// `seg-train`'s cpu recipe, which converge (about 18 minutes per U-Net of 50 slices on 2 CPU cores; the
 // whole run's time is in its report); `full` uses the paper's epochs and batch and standard widths.
 struct Budget {
     gan::GanConfig cosingan;
@@ -564,9 +564,9 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
         md << "- Segmentation: U-Net width " << budget.unetWidth << ", ENet width " << budget.enetWidth << ", " << segEpochs << " epochs, batch " << budget.segBatch
            << ", Adam(0.9, 0.999) lr " << budget.lr << " decayed linearly over the second half, cross entropy weighted 0.1 / 1 / 5, seed " << o.seed << ".\n";
     else
-        md << "- Segmentation: `seg-train`'s " << budget.segRecipe << " recipe (Adam lr 1e-3 with warm-up and cosine decay, cross entropy 0.1 / 1 / 5 plus soft Dice, "
+        md << "- Segmentation: `seg-train`'s " << budget.segRecipe << " recipe (Adam lr 5e-4 with warm-up and cosine decay, cross entropy 0.1 / 1 / 5 plus soft Dice, "
            << "random windows), U-Net width " << budget.unetWidth << ", ENet width " << budget.enetWidth << ", " << segEpochs << " epochs of the " << n
-           << "-slice sets (the recipe's 60 epochs of 50 slices), batch " << budget.segBatch << ", seed " << o.seed << ".\n";
+           << "-slice sets (the recipe's 120 epochs of 50 slices), batch " << budget.segBatch << ", seed " << o.seed << ".\n";
     md << "- Classification: ResNet18 width " << budget.resnet18Width << ", ResNet50 width " << budget.resnet50Width << ", " << budget.clsEpochs << " epochs, batch "
        << budget.clsBatch << ", binary cross entropy, 3-channel input, from scratch, seed " << o.seed << ".\n";
     md << "- Synthesis seeds: " << synthSeed << " + mask index (training sets), " << synthSeed + 50000 << " + mask index (image-quality score).\n";
