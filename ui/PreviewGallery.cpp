@@ -174,7 +174,7 @@ QString PreviewGallery::loadModel(const QString& dir, const QString& secondDir) 
     }
     if (!judgeDir_.isEmpty()) {
         // The judge compares value statistics with the training slice: the new model's.
-        const QString problem = setJudge(judgeDir_);
+        const QString problem = loadJudge(judgeDir_);
         if (!problem.isEmpty()) status_->setText(problem);
     }
     showModelStatus();
@@ -190,6 +190,12 @@ void PreviewGallery::showModelStatus() {
 }
 
 QString PreviewGallery::setJudge(const QString& dir) {
+    const QString problem = loadJudge(dir);
+    if (problem.isEmpty()) refresh();
+    return problem;
+}
+
+QString PreviewGallery::loadJudge(const QString& dir) {
     std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judge;
     if (!dir.isEmpty() && synth_) {
         try {
@@ -207,7 +213,6 @@ QString PreviewGallery::setJudge(const QString& dir) {
         judgeDir_ = dir;
     }
     judgeButton_->setText(dir.isEmpty() ? tr("Judge: none") : tr("Judge: %1").arg(QFileInfo(dir).fileName()));
-    refresh();
     return {};
 }
 

@@ -78,6 +78,7 @@ private:
     void showResults(quint64 generation, const QList<QImage>& images, const QList<quint64>& seeds, const QStringList& flags, const QStringList& details,
                      double seconds);
     void showModelStatus();
+    QString loadJudge(const QString& dir);  // setJudge without asking for new samples
     QPixmap tilePixmap(int i, const QSize& size) const;
     void layoutThumbs();
     bool eventFilter(QObject* watched, QEvent* event) override;

@@ -218,15 +218,14 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                     writers.writeNiftiImage(values, grid, (partial / paths.imageNifti).string());
                     writers.writeNiftiMask(r.labels, grid, (partial / paths.maskNifti).string());
                 }
-                const std::string imageFile = paths.image8, maskFile = paths.mask8, imageNifti = paths.imageNifti, maskNifti = paths.maskNifti;
                 Json s = Json::object();
-                if (!imageFile.empty()) {
-                    s.set("image", imageFile);
-                    s.set("mask", maskFile);
+                if (!paths.image8.empty()) {
+                    s.set("image", paths.image8);
+                    s.set("mask", paths.mask8);
                 }
-                if (!imageNifti.empty()) {
-                    s.set("image_nifti", imageNifti);
-                    s.set("mask_nifti", maskNifti);
+                if (!paths.imageNifti.empty()) {
+                    s.set("image_nifti", paths.imageNifti);
+                    s.set("mask_nifti", paths.maskNifti);
                 }
 
                 s.set("source_mask", masks[m].source);
@@ -235,7 +234,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                 s.set("label_pixels", Json::arrayOf(countLabels(r.labels.pixels()).perLabel));
                 if (options.assess) s.set("quality", assessed.quality);
                 samples.push(s);
-                csv += imageFile + "," + maskFile + "," + imageNifti + "," + maskNifti + "," + masks[m].source + "," + std::to_string(r.seed) + "," +
+                csv += paths.image8 + "," + paths.mask8 + "," + paths.imageNifti + "," + paths.maskNifti + "," + masks[m].source + "," + std::to_string(r.seed) + "," +
                        (r.alpha < 0 ? std::string() : std::to_string(r.alpha)) + "," + (one.randomizedCondition ? "1" : "0") + "," + (one.dropout ? "1" : "0");
                 if (options.assess) {
                     auto field = [&](const char* group, const char* key) {

@@ -78,14 +78,20 @@ LesionLibrary collectLesions(const std::vector<LabelSlice>& masks, const std::ve
         std::vector<std::size_t> sizes;
         const std::vector<int> id = components8(s, 2, sizes);
         const int w = s.width();
+        // Every component's bounding box in one pass.
+        struct Box {
+            int x0, y0, x1, y1;
+        };
+        std::vector<Box> boxes(sizes.size(), Box{w, s.height(), -1, -1});
+        for (std::size_t i = 0; i < id.size(); ++i) {
+            if (!id[i]) continue;
+            Box& b = boxes[static_cast<std::size_t>(id[i])];
+            const int x = static_cast<int>(i % w), y = static_cast<int>(i / w);
+            b.x0 = std::min(b.x0, x), b.x1 = std::max(b.x1, x), b.y0 = std::min(b.y0, y), b.y1 = std::max(b.y1, y);
+        }
         for (std::size_t c = 1; c < sizes.size(); ++c) {
             if (sizes[c] < minPixels) continue;
-            int x0 = w, y0 = s.height(), x1 = -1, y1 = -1;
-            for (std::size_t i = 0; i < id.size(); ++i)
-                if (id[i] == static_cast<int>(c)) {
-                    const int x = static_cast<int>(i % w), y = static_cast<int>(i / w);
-                    x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-                }
+            const auto [x0, y0, x1, y1] = boxes[c];
             LesionShape shape;
             shape.width = x1 - x0 + 1;
             shape.height = y1 - y0 + 1;
