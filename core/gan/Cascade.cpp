@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 namespace ctsw::gan {
 
 UNetGenerator Cascade::makeGenerator(int s) const {
-    return UNetGenerator(config_.generatorDowns[static_cast<std::size_t>(s)], config_.ngf, 2, 1, config_.dropout, config_.norm == "instance");
+    return UNetGenerator(config_.generatorDowns[static_cast<std::size_t>(s)], config_.ngf, 2, 1, config_.dropout, config_.norm == "instance",
+                         config_.upsample == "resize");
 }
 
 PatchDiscriminator Cascade::makeDiscriminator(int s) const {

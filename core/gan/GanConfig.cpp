@@ -1,5 +1,6 @@
 #include "gan/GanConfig.h"
 
+#include <cmath>
 #include <set>
 #include <stdexcept>
 
@@ -68,13 +69,27 @@ void GanConfig::validate() const {
     }
     if (ngf < 1 || ndf < 1) fail("ngf and ndf must be positive");
     if (norm != "batch" && norm != "instance") fail("norm must be batch or instance");
+    if (upsample != "transpose" && upsample != "resize") fail("upsample must be transpose or resize");
     if (stage1Iterations < 1 || stage2Iterations < 0) fail("iterations must be positive");
     if (batch < 1 || batchLargest < 1) fail("batch must be positive");
     if (!(huHigh > huLow)) fail("hu_high must exceed hu_low");
     if (strongCropMin <= 0 || strongCropMin > 1 || weakCropMin <= 0 || weakCropMin > 1) fail("crop fractions must be in (0, 1]");
     if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
     if (checkpointEvery < 1) fail("checkpoint_every must be positive");
+    if (!iterationFactors.empty() && iterationFactors.size() != sizes.size()) fail("iteration_factors needs one entry per scale");
+    for (double f : iterationFactors)
+        if (!(f > 0) || f > 100) fail("iteration_factors must be in (0, 100]");
 }
+
+namespace {
+int scaled(int n, const std::vector<double>& factors, int scale) {
+    if (scale < 0 || static_cast<std::size_t>(scale) >= factors.size()) return n;
+    return static_cast<int>(std::lround(n * factors[static_cast<std::size_t>(scale)]));
+}
+}  // namespace
+
+int GanConfig::iterationsAt(int scale, int stage) const { return scaled(stage == 1 ? stage1Iterations : stage2Iterations, iterationFactors, scale); }
+int GanConfig::decayStartAt(int scale, int stage) const { return scaled(stage == 1 ? stage1DecayStart : stage2DecayStart, iterationFactors, scale); }
 
 Json GanConfig::toJson() const {
     Json j = Json::object();
@@ -85,6 +100,7 @@ Json GanConfig::toJson() const {
     j.set("ngf", ngf);
     j.set("ndf", ndf);
     j.set("norm", norm);
+    j.set("upsample", upsample);
     j.set("residual", residual);
     j.set("stage1_iterations", stage1Iterations);
     j.set("stage1_decay_start", stage1DecayStart);
@@ -92,6 +108,7 @@ Json GanConfig::toJson() const {
     j.set("stage2_iterations", stage2Iterations);
     j.set("stage2_decay_start", stage2DecayStart);
     j.set("stage2_lr", stage2Lr);
+    if (!iterationFactors.empty()) j.set("iteration_factors", Json::arrayOf(iterationFactors));
     j.set("batch", batch);
     j.set("batch_largest", batchLargest);
     j.set("large_size", largeSize);
@@ -147,6 +164,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "ngf") ngf = v.asInt();
             else if (key == "ndf") ndf = v.asInt();
             else if (key == "norm") norm = v.asString();
+            else if (key == "upsample") upsample = v.asString();
             else if (key == "residual") residual = v.asBool();
             else if (key == "stage1_iterations") stage1Iterations = v.asInt();
             else if (key == "stage1_decay_start") stage1DecayStart = v.asInt();
@@ -154,6 +172,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "stage2_iterations") stage2Iterations = v.asInt();
             else if (key == "stage2_decay_start") stage2DecayStart = v.asInt();
             else if (key == "stage2_lr") stage2Lr = v.asNumber();
+            else if (key == "iteration_factors") { iterationFactors.clear(); for (std::size_t i = 0; i < v.size(); ++i) iterationFactors.push_back(v[i].asNumber()); }
             else if (key == "batch") batch = v.asInt();
             else if (key == "batch_largest") batchLargest = v.asInt();
             else if (key == "large_size") largeSize = v.asInt();

@@ -25,6 +25,10 @@ struct GanConfig {
     int ngf = 64;  // generator base width (pix2pix)
     int ndf = 64;  // discriminator base width
     std::string norm = "batch";  // batch | instance
+    // Generator upsampling: "transpose" (pix2pix's 4x4 stride-2 transposed convolution, the paper) or
+    // "resize" (nearest x2 then a 3x3 convolution: no checkerboard grain, and oneDNN's fast kernels on
+    // CPU). A model folder without the key was trained with "transpose".
+    std::string upsample = "transpose";
     // false: pix2pix's direct output (the paper). true: SinGAN's residual form, output = input image +
     // G(...), which lets a freshly initialised deeper scale start from the coarser result.
     bool residual = false;
@@ -34,6 +38,11 @@ struct GanConfig {
     double stage1Lr = 2e-4;
     int stage2Iterations = 2000, stage2DecayStart = 1000;
     double stage2Lr = 1e-4;
+    // Per-scale multipliers of both stages' iterations and decay starts (empty: 1 everywhere). Coarse
+    // scales cost a fraction of the fine ones per iteration, so a short schedule can spend there.
+    std::vector<double> iterationFactors;
+    int iterationsAt(int scale, int stage) const;
+    int decayStartAt(int scale, int stage) const;
     int batch = 4;
     int batchLargest = 2;      // used at sizes >= largeSize (paper: batch 2 at 512)
     int largeSize = 512;

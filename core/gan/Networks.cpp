@@ -12,13 +12,14 @@ nn::AnyModule makeNorm(int channels, bool instance) {
     return nn::AnyModule(nn::BatchNorm2d(channels));
 }
 nn::Conv2d down4x4(int in, int out, bool bias) { return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1).bias(bias)); }
-nn::ConvTranspose2d up4x4(int in, int out, bool bias) {
-    return nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1).bias(bias));
+nn::AnyModule upLayer(int in, int out, bool bias, bool resize) {
+    if (resize) return nn::AnyModule(nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1).bias(bias)));
+    return nn::AnyModule(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1).bias(bias)));
 }
 }  // namespace
 
-UNetGeneratorImpl::UNetGeneratorImpl(int downs_, int ngf, int inChannels, int outChannels, double dropout, bool instanceNorm)
-    : downs(downs_), dropoutP(dropout) {
+UNetGeneratorImpl::UNetGeneratorImpl(int downs_, int ngf, int inChannels, int outChannels, double dropout, bool instanceNorm, bool resizeUp_)
+    : downs(downs_), dropoutP(dropout), resizeUp(resizeUp_) {
     TORCH_CHECK(downs >= 2, "a U-Net needs at least 2 downsamplings");
     std::vector<int> c(static_cast<std::size_t>(downs));
     for (int i = 0; i < downs; ++i) c[static_cast<std::size_t>(i)] = std::min(ngf << i, 8 * ngf);
@@ -36,7 +37,7 @@ UNetGeneratorImpl::UNetGeneratorImpl(int downs_, int ngf, int inChannels, int ou
     for (int i = 0; i < downs; ++i) {
         const int in = i == downs - 1 ? c[static_cast<std::size_t>(i)] : 2 * c[static_cast<std::size_t>(i)];
         const int out = i == 0 ? outChannels : c[static_cast<std::size_t>(i - 1)];
-        upConvs->push_back(up4x4(in, out, i == 0 ? true : bias));
+        upConvs->push_back(upLayer(in, out, i == 0 ? true : bias, resizeUp).ptr());
         if (i > 0) upNorms->push_back(makeNorm(out, instanceNorm).ptr());
         else upNorms->push_back(nn::Identity());
         // Dropout in the blocks next to the bottleneck (at least one, so every scale can vary).
@@ -64,7 +65,12 @@ torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
     for (int i = downs - 1; i >= 0; --i) {
         if (i < downs - 1) u = torch::cat({skips[static_cast<std::size_t>(i)], u}, 1);
         u = torch::relu(u);
-        u = upConvs[static_cast<std::size_t>(i)]->as<nn::ConvTranspose2d>()->forward(u);
+        if (resizeUp) {
+            u = torch::upsample_nearest2d(u, {2 * u.size(2), 2 * u.size(3)});
+            u = upConvs[static_cast<std::size_t>(i)]->as<nn::Conv2d>()->forward(u);
+        } else {
+            u = upConvs[static_cast<std::size_t>(i)]->as<nn::ConvTranspose2d>()->forward(u);
+        }
         if (i == 0) return torch::tanh(u);
         if (auto bn = upNorms[static_cast<std::size_t>(i)]->as<nn::BatchNorm2d>()) u = bn->forward(u);
         else if (auto in = upNorms[static_cast<std::size_t>(i)]->as<nn::InstanceNorm2d>()) u = in->forward(u);

@@ -10,8 +10,11 @@ namespace ctsw::gan {
 // pix2pix U-Net generator with any number of downsamplings >= 2 (4 at the coarsest scales, where
 // pix2pix's own builder cannot go). Channels c_i = min(ngf * 2^i, 8 * ngf). Input: condition and the
 // upsampled previous output (2 channels); output: 1 channel in [-1, 1] (Tanh).
+// Upsampling: pix2pix's 4x4 stride-2 transposed convolution, or (resizeUp) nearest-neighbour x2
+// followed by a 3x3 convolution, which has no checkerboard pattern (uneven kernel overlap) and runs on
+// oneDNN's convolution kernels on CPU instead of LibTorch's slower transposed path.
 struct UNetGeneratorImpl : torch::nn::Module {
-    UNetGeneratorImpl(int downs, int ngf, int inChannels, int outChannels, double dropout, bool instanceNorm);
+    UNetGeneratorImpl(int downs, int ngf, int inChannels, int outChannels, double dropout, bool instanceNorm, bool resizeUp = false);
     torch::Tensor forward(torch::Tensor x);
     // Test-time dropout switch, independent of train()/eval() (which also drives BatchNorm).
     void setDropoutActive(bool on) { dropoutActive_ = on; }
@@ -20,6 +23,7 @@ struct UNetGeneratorImpl : torch::nn::Module {
     torch::nn::ModuleList downConvs, upConvs, downNorms, upNorms;
     std::vector<bool> upDropout;  // per level
     double dropoutP;
+    bool resizeUp;
     bool dropoutActive_ = true;
 };
 TORCH_MODULE(UNetGenerator);

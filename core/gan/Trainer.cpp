@@ -308,8 +308,8 @@ void Trainer::checkpoint(int scale, int stage, int iteration, torch::nn::Module&
 bool Trainer::trainStage(int s, int stage) {
     const GanConfig& c = cfg();
     const int size = c.sizes[static_cast<std::size_t>(s)];
-    const int total = stage == 1 ? c.stage1Iterations : c.stage2Iterations;
-    const int decay = stage == 1 ? c.stage1DecayStart : c.stage2DecayStart;
+    const int total = c.iterationsAt(s, stage);
+    const int decay = c.decayStartAt(s, stage);
     const double baseLr = stage == 1 ? c.stage1Lr : c.stage2Lr;
     const int batch = c.batchFor(size);
     auto& nets = cascade_->scales()[static_cast<std::size_t>(s)];
@@ -491,7 +491,7 @@ TrainOutcome Trainer::run() {
     prepareFolder();
     const GanConfig& c = cfg();
     for (int s = 0; s < c.scaleCount(); ++s) {
-        const int per = c.stage1Iterations + c.stage2Iterations;
+        const int per = c.iterationsAt(s, 1) + c.iterationsAt(s, 2);
         iterationsTotal_ += per;
         costTotal_ += per * costOf(s);
     }
@@ -533,8 +533,8 @@ TrainOutcome Trainer::run() {
     for (int s = 0; s < nextScale; ++s) {
         scales[static_cast<std::size_t>(s)].stage1 = loadFrozen(s, 1);
         if (c.stage2Iterations > 0) scales[static_cast<std::size_t>(s)].stage2 = loadFrozen(s, 2);
-        iterationsDone_ += c.stage1Iterations + c.stage2Iterations;
-        costDone_ += (c.stage1Iterations + c.stage2Iterations) * costOf(s);
+        iterationsDone_ += c.iterationsAt(s, 1) + c.iterationsAt(s, 2);
+        costDone_ += (c.iterationsAt(s, 1) + c.iterationsAt(s, 2)) * costOf(s);
     }
     if (nextScale < c.scaleCount() && (nextScale > 0 || nextStage == 2)) {
         const int ds = nextStage == 2 ? nextScale : nextScale - 1;
@@ -546,8 +546,8 @@ TrainOutcome Trainer::run() {
     }
     if (nextStage == 2 && nextScale < c.scaleCount()) {
         scales[static_cast<std::size_t>(nextScale)].stage1 = loadFrozen(nextScale, 1);
-        iterationsDone_ += c.stage1Iterations;
-        costDone_ += c.stage1Iterations * costOf(nextScale);
+        iterationsDone_ += c.iterationsAt(nextScale, 1);
+        costDone_ += c.iterationsAt(nextScale, 1) * costOf(nextScale);
     }
 
     try {

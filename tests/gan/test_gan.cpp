@@ -105,6 +105,9 @@ TEST_CASE(GeneratorAndDiscriminatorShapesAtEveryPaperScale) {
         REQUIRE(out.min().item<float>() >= -1.0f && out.max().item<float>() <= 1.0f);
         auto d = disc->forward(torch::zeros({1, 2, size, size}));
         REQUIRE_MSG(d.size(2) >= 1 && d.size(3) >= 1, "no PatchGAN output at size " << size);
+        UNetGenerator resized(c.generatorDowns[static_cast<std::size_t>(s)], 2, 2, 1, 0.5, false, /*resizeUp=*/true);
+        resized->eval();
+        REQUIRE(resized->forward(torch::zeros({1, 2, size, size})).sizes() == torch::IntArrayRef({1, 1, size, size}));
     }
 }
 
@@ -130,6 +133,23 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     GanConfig f = GanConfig::fromPreset("paper");
     f.applyJson(e.toJson());
     REQUIRE(f.toJson() == e.toJson());
+
+    // Per-scale iteration factors: one per scale, positive; they scale both stages and decay starts.
+    GanConfig g = GanConfig::fromPreset("smoke");
+    g.applyJson(Json::parse("{\"iteration_factors\": [3]}"));
+    REQUIRE_THROWS_WITH(g.validate(), "one entry per scale");
+    g.applyJson(Json::parse("{\"iteration_factors\": [2.5, 0]}"));
+    REQUIRE_THROWS_WITH(g.validate(), "iteration_factors");
+    g.applyJson(Json::parse("{\"iteration_factors\": [2.5, 1]}"));
+    g.validate();
+    REQUIRE(g.iterationsAt(0, 1) == 30 && g.decayStartAt(0, 1) == 15 && g.iterationsAt(0, 2) == 15 && g.iterationsAt(1, 1) == 12);
+    // A model folder written before the upsample key existed was trained with transposed convolutions:
+    // loading starts from the paper's values, so the key's absence must mean "transpose".
+    GanConfig legacy = GanConfig::fromPreset("paper");
+    legacy.applyJson(Json::parse("{\"ngf\": 16}"));
+    REQUIRE(legacy.upsample == "transpose");
+    legacy.applyJson(Json::parse("{\"upsample\": \"bicubic\"}"));
+    REQUIRE_THROWS_WITH(legacy.validate(), "upsample must be");
 }
 
 TEST_CASE(WpplIsZeroForIdenticalImagesAndWeightsEachClass) {
@@ -351,6 +371,9 @@ TEST_CASE(ResumeAfterStopGivesTheUninterruptedResult) {
     TrainingPair pair = realPair(48);
     TempDir t;
     GanConfig c = tinyConfig();
+    // Resize upsampling and uneven per-scale budgets take the same resume path as the defaults.
+    c.upsample = "resize";
+    c.iterationFactors = {1.5, 1.0};
     TrainOptions full = quietOptions(c, t / "full");
     REQUIRE(train(pair, full) == TrainOutcome::Finished);
 
