@@ -89,23 +89,6 @@ EvalSample asJudgeInput(const gan::SynthesizedSample& s, const std::string& id) 
 
 }  // namespace
 
-LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold) {
-    const int w = unitImage.width(), h = unitImage.height();
-    std::vector<std::uint8_t> fg(unitImage.pixels().size());
-    for (std::size_t i = 0; i < fg.size(); ++i) fg[i] = unitImage.pixels()[i] > threshold;
-    std::vector<std::size_t> sizes;
-    const std::vector<int> ids = mask::connectedComponents(fg, w, h, sizes);
-    std::size_t best = 0;
-    for (std::size_t id = 1; id < sizes.size(); ++id)
-        if (best == 0 || sizes[id] > sizes[best]) best = id;
-    std::vector<std::uint8_t> body(fg.size(), 0);
-    if (best) for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::size_t>(ids[i]) == best;
-    mask::fillHoles(body, w, h);
-    LabelSlice out(w, h);
-    out.pixels() = std::move(body);
-    return out;
-}
-
 LabelSlice paintLesionInHealthyLung(const LabelSlice& labels, LabelSlice& added) {
     const int w = labels.width(), h = labels.height();
     LabelSlice healthy = labels;
@@ -166,15 +149,16 @@ QualityResult measureQuality(const QualityRequest& request) {
     report.set("unit", unitName);
 
     // self: the training mask, randomized condition off.
+    // Masks of the training slice take its body outline (for models trained with body_condition).
     gan::SynthesisOptions clean;
     clean.count = 1;
     clean.randomizedCondition = false;
+    clean.bodySource = scaled(source.image);
+    clean.bodySourceIsHu = hu;
     result.self = synth.synthesize(result.trainingLabels, clean).front().image;
-    result.scales = synth.scaleOutputs(result.trainingLabels);
+    result.scales = synth.scaleOutputs(result.trainingLabels, clean);
     {
-        // Body: -500 HU for CT (between air and soft tissue), grey 110 for lung-window 8-bit images.
-        const float threshold = hu ? static_cast<float>((-500.0 - cfg.huLow) / (cfg.huHigh - cfg.huLow) * 2 - 1) : static_cast<float>(110.0 / 127.5 - 1);
-        const LabelSlice body = bodyOutline(result.real, threshold);
+        const LabelSlice body = mask::bodyOutline(result.real, mask::bodyThreshold(hu, cfg.huLow, cfg.huHigh));
         const Ssim s = ssim(toUnitInterval(result.real), toUnitInterval(result.self), 1.0, &body);
         const auto mae = meanAbsoluteErrorByLabel(scaled(result.real), scaled(result.self), result.trainingLabels);
         Json self = Json::object();
@@ -217,7 +201,8 @@ QualityResult measureQuality(const QualityRequest& request) {
 
     // diversity: seeds of the training mask, randomized condition on.
     {
-        gan::SynthesisOptions so;
+        gan::SynthesisOptions so = clean;
+        so.randomizedCondition = true;
         so.count = std::max(2, request.diversitySeeds);
         so.seed = request.seed;
         std::vector<Slice<float>> images;

@@ -55,9 +55,6 @@ struct QualityResult {
 // Throws std::runtime_error naming the model or judge folder when it cannot be used.
 QualityResult measureQuality(const QualityRequest& request);
 
-// The body outline of a slice in [-1, 1]: pixels brighter than `threshold`, the largest connected
-// component, holes filled (the lungs are inside the body). Padding and air are outside.
-LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold);
 
 // The healthy-lung mask (infection made lung) with a disc of infection painted where the lung is
 // thickest: the edit the `edit` measure makes. `added` gets the disc's pixels.

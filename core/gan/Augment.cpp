@@ -46,7 +46,7 @@ std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, cons
         grid = grid + alphaNormalised * field.permute({0, 2, 3, 1}) * 0.5;
     }
     auto img = F::grid_sample(image + 1, grid, F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false)) - 1;
-    auto lab = F::grid_sample(labels, grid, F::GridSampleFuncOptions().mode(torch::kNearest).padding_mode(torch::kZeros).align_corners(false));
+    auto lab = F::grid_sample(labels - s.labelFill, grid, F::GridSampleFuncOptions().mode(torch::kNearest).padding_mode(torch::kZeros).align_corners(false)) + s.labelFill;
     return {img, lab};
 }
 
@@ -65,13 +65,17 @@ torch::Tensor upsampleImage(const torch::Tensor& image, int size) {
 }
 
 torch::Tensor encodeCondition(const torch::Tensor& labels, bool randomize, double dBg, double dLung, double dInf, const torch::Tensor& uniform) {
+    // Paper: background 0, lung 128, infection 255. Outside the body (body_condition models only) sits
+    // below background, so the paper's three values, and models trained without it, are unchanged.
+    const auto outside = labels > 2.5;
     auto values = torch::where(labels > 1.5, torch::full_like(labels, 255.0), torch::where(labels > 0.5, torch::full_like(labels, 128.0), torch::zeros_like(labels)));
+    values = torch::where(outside, torch::full_like(labels, -64.0), values);
     if (randomize) {
         // Drawn by the CPU generator whatever the device, so that a seed gives the same condition on a
         // GPU server and on a workstation (label maps are small; the copy costs nothing).
         auto u = uniform.defined() ? uniform.to(labels.device()) : torch::rand(labels.sizes(), labels.options().device(torch::kCPU)).to(labels.device());
         auto noise = torch::where(labels > 1.5, -u * dInf, torch::where(labels > 0.5, (u * 2 - 1) * dLung, u * dBg));
-        values = (values + noise).clamp(0.0, 255.0);
+        values = torch::where(outside, values, (values + noise).clamp(0.0, 255.0));
     }
     return values / 127.5 - 1.0;
 }

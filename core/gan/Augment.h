@@ -13,6 +13,7 @@ struct AugmentStrength {
     bool verticalFlip = true;
     double elasticAlpha = 0.0;   // displacement magnitude in pixels at 512 (0 = off)
     double elasticSigma = 4.0;   // smoothing of the displacement field in pixels at 512
+    float labelFill = 0.0f;      // the label outside the source: background, or kOutsideBody
 };
 
 // image: [B,1,S,S] in [-1, 1]; labels: [B,1,S,S] float 0/1/2. Returns the augmented pair; outside

@@ -42,12 +42,95 @@ TrainingPair prepareTrainingPair(const Slice<float>& image, bool valuesAreHu, co
     return pair;
 }
 
-LabelSlice prepareLabels(const LabelSlice& labels, int size) {
+LabelSlice prepareLabels(const LabelSlice& labels, int size, std::uint8_t padLabel) {
     auto lab = torch::from_blob(const_cast<std::uint8_t*>(labels.pixels().data()), {1, 1, labels.height(), labels.width()}, torch::kUInt8).to(torch::kFloat32);
-    lab = resizeLabels(padToSquare(lab, 0.0f), size).round().clamp(0, 2).to(torch::kUInt8).contiguous();
+    lab = resizeLabels(padToSquare(lab, static_cast<float>(padLabel)), size).round().clamp(0, kOutsideBody).to(torch::kUInt8).contiguous();
     LabelSlice out(size, size);
     std::copy(lab.data_ptr<std::uint8_t>(), lab.data_ptr<std::uint8_t>() + size * size, out.pixels().begin());
     return out;
+}
+
+void markOutsideBody(LabelSlice& labels, const LabelSlice& body) {
+    if (body.width() != labels.width() || body.height() != labels.height()) throw std::invalid_argument("body outline and mask differ in size");
+    auto& l = labels.pixels();
+    for (std::size_t i = 0; i < l.size(); ++i)
+        if (l[i] == 0 && !body.pixels()[i]) l[i] = kOutsideBody;
+}
+
+namespace {
+struct Point {
+    double x, y;
+};
+double cross(const Point& o, const Point& a, const Point& b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+// Convex hull (Andrew's monotone chain) of the lung and infection pixels' row extremes, counter-clockwise.
+std::vector<Point> lungHull(const LabelSlice& labels, Point& centroid) {
+    std::vector<Point> pts;
+    double sx = 0, sy = 0, n = 0;
+    for (int y = 0; y < labels.height(); ++y) {
+        int lo = -1, hi = -1;
+        for (int x = 0; x < labels.width(); ++x) {
+            const std::uint8_t v = labels.at(x, y);
+            if (v == 1 || v == 2) {
+                if (lo < 0) lo = x;
+                hi = x;
+                sx += x, sy += y, n += 1;
+            }
+        }
+        if (lo >= 0) {
+            pts.push_back({lo - 0.5, y - 0.5}), pts.push_back({lo - 0.5, y + 0.5});
+            pts.push_back({hi + 0.5, y - 0.5}), pts.push_back({hi + 0.5, y + 0.5});
+        }
+    }
+    centroid = n > 0 ? Point{sx / n, sy / n} : Point{0, 0};
+    std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
+    if (pts.size() < 3) return {};
+    std::vector<Point> hull(2 * pts.size());
+    std::size_t k = 0;
+    for (const Point& p : pts) {
+        while (k >= 2 && cross(hull[k - 2], hull[k - 1], p) <= 0) --k;
+        hull[k++] = p;
+    }
+    for (std::size_t i = pts.size() - 1, t = k + 1; i-- > 0;) {
+        while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0) --k;
+        hull[k++] = pts[i];
+    }
+    hull.resize(k - 1);
+    return hull;
+}
+
+LabelSlice fillHull(const std::vector<Point>& hull, int width, int height) {
+    LabelSlice out(width, height);
+    if (hull.size() < 3) return out;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            const Point p{static_cast<double>(x), static_cast<double>(y)};
+            bool inside = true;
+            for (std::size_t i = 0; i < hull.size() && inside; ++i) inside = cross(hull[i], hull[(i + 1) % hull.size()], p) >= 0;
+            out.at(x, y) = inside ? 1 : 0;
+        }
+    return out;
+}
+}  // namespace
+
+LabelSlice estimateBodyFromLungs(const LabelSlice& labels, double scale) {
+    Point c;
+    std::vector<Point> hull = lungHull(labels, c);
+    for (Point& p : hull) p = {c.x + (p.x - c.x) * scale, c.y + (p.y - c.y) * scale};
+    LabelSlice body = fillHull(hull, labels.width(), labels.height());
+    for (std::size_t i = 0; i < body.pixels().size(); ++i)
+        if (labels.pixels()[i] == 1 || labels.pixels()[i] == 2) body.pixels()[i] = 1;
+    return body;
+}
+
+double bodyToHullScale(const LabelSlice& labels) {
+    std::size_t body = 0, outside = 0;
+    for (std::uint8_t v : labels.pixels()) (v == kOutsideBody ? outside : body) += 1;
+    const LabelSlice hull = estimateBodyFromLungs(labels, 1.0);
+    std::size_t hullPixels = 0;
+    for (std::uint8_t v : hull.pixels()) hullPixels += v;
+    if (outside == 0 || hullPixels == 0) return 1.2;
+    return std::clamp(std::sqrt(static_cast<double>(body) / static_cast<double>(hullPixels)), 1.0, 2.0);
 }
 
 DeviceInfo resolveDevice(const std::string& request) {

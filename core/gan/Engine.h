@@ -28,8 +28,20 @@ struct TrainingPair {
 // padded with background and resized with nearest neighbour. Throws std::invalid_argument when the
 // mask size differs from the image size.
 TrainingPair prepareTrainingPair(const Slice<float>& image, bool valuesAreHu, const LabelSlice& labels, int size, double huLow, double huHigh);
-// Labels alone, padded and resized the same way.
-LabelSlice prepareLabels(const LabelSlice& labels, int size);
+// Labels alone, padded (with padLabel) and resized the same way.
+LabelSlice prepareLabels(const LabelSlice& labels, int size, std::uint8_t padLabel = 0);
+
+// The engine's fourth label, for models trained with body_condition: background that lies outside the
+// body (air around the patient, padding). The product's masks hold 0/1/2 only; the engine adds it.
+constexpr std::uint8_t kOutsideBody = 3;
+// Marks kOutsideBody where `labels` is background and `body` (1 inside) is not; lung and infection are
+// always inside.
+void markOutsideBody(LabelSlice& labels, const LabelSlice& body);
+// For a mask with no source image: the body as the convex hull of the lungs and infection, scaled about
+// its centroid by `scale` (the model's training slice gives the body-to-hull ratio), clipped to the slice.
+LabelSlice estimateBodyFromLungs(const LabelSlice& labels, double scale);
+// sqrt(body area / hull area) on a prepared training mask holding kOutsideBody; 1.2 when it holds none.
+double bodyToHullScale(const LabelSlice& labelsWithOutside);
 
 enum class TrainOutcome { Finished, Stopped, Failed };
 
@@ -65,13 +77,20 @@ struct SynthesisOptions {
     // the model's own (paper: 16, 16, 32).
     std::optional<std::array<double, 3>> conditionNoise;
     int batch = 8;
+    // For models trained with body_condition: the mask's source slice (its size, in HU when
+    // bodySourceIsHu, else 8-bit grey), whose body outline tells the model where the patient ends.
+    // Without it (and when the mask holds no kOutsideBody) the outline is estimated from the lungs and
+    // the samples say so (SynthesizedSample::bodyEstimated).
+    std::optional<Slice<float>> bodySource;
+    bool bodySourceIsHu = true;
 };
 
 struct SynthesizedSample {
     Slice<float> image;  // [-1, 1] at the model's top size
-    LabelSlice labels;   // the condition it was made from (top size)
+    LabelSlice labels;   // the condition it was made from (top size), 0/1/2
     std::uint64_t seed = 0;
     double alpha = -1;   // fusion weight of the first model; -1 without fusion
+    bool bodyEstimated = false;  // body_condition model, body outline estimated from the lungs
 };
 
 // What each scale of the cascade makes of one mask (the paper's Fig. 8): where the picture is lost.
@@ -96,7 +115,7 @@ public:
     // Labels of any size are padded and resized to the top size.
     std::vector<SynthesizedSample> synthesize(const LabelSlice& labels, const SynthesisOptions& options);
     // Every scale's stage outputs for `labels` (first model only, randomized condition and dropout off).
-    std::vector<ScaleOutput> scaleOutputs(const LabelSlice& labels);
+    std::vector<ScaleOutput> scaleOutputs(const LabelSlice& labels, const SynthesisOptions& options = {});
 
 private:
     struct Impl;

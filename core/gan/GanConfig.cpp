@@ -101,6 +101,7 @@ Json GanConfig::toJson() const {
     j.set("ndf", ndf);
     j.set("norm", norm);
     j.set("upsample", upsample);
+    j.set("body_condition", bodyCondition);
     j.set("residual", residual);
     j.set("stage1_iterations", stage1Iterations);
     j.set("stage1_decay_start", stage1DecayStart);
@@ -165,6 +166,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "ndf") ndf = v.asInt();
             else if (key == "norm") norm = v.asString();
             else if (key == "upsample") upsample = v.asString();
+            else if (key == "body_condition") bodyCondition = v.asBool();
             else if (key == "residual") residual = v.asBool();
             else if (key == "stage1_iterations") stage1Iterations = v.asInt();
             else if (key == "stage1_decay_start") stage1DecayStart = v.asInt();

@@ -29,6 +29,10 @@ struct GanConfig {
     // "resize" (nearest x2 then a 3x3 convolution: no checkerboard grain, and oneDNN's fast kernels on
     // CPU). A model folder without the key was trained with "transpose".
     std::string upsample = "transpose";
+    // true: the condition also tells the body from the air around it (label kOutsideBody, derived from
+    // the slice: threshold, largest component, holes filled), so that the generator need not guess where
+    // the patient ends; padding added to square a slice is outside too. false: the paper's three labels.
+    bool bodyCondition = false;
     // false: pix2pix's direct output (the paper). true: SinGAN's residual form, output = input image +
     // G(...), which lets a freshly initialised deeper scale start from the coarser result.
     bool residual = false;

@@ -8,7 +8,7 @@ torch::Tensor classWeightMap(const torch::Tensor& labels, const std::array<doubl
     auto out = torch::full_like(labels, w[0]);
     out = torch::where(labels > 0.5, torch::full_like(labels, w[1]), out);
     out = torch::where(labels > 1.5, torch::full_like(labels, w[2]), out);
-    return out;
+    return torch::where(labels > 2.5, torch::full_like(labels, w[0]), out);  // outside the body: background's weight
 }
 
 torch::Tensor wppl(const torch::Tensor& fake, const torch::Tensor& real, const torch::Tensor& weights) {

@@ -6,6 +6,8 @@
 
 #include "gan/Cascade.h"
 #include "gan/Engine.h"
+#include "io/Npy.h"
+#include "mask/LungMask.h"
 
 namespace fs = std::filesystem;
 
@@ -51,12 +53,59 @@ struct Synthesizer::Impl {
     torch::Device device{torch::kCPU};
     std::unique_ptr<Cascade> first, second;
     std::string id, secondId;
+    double bodyScale = 1.2;  // body-to-lung-hull ratio of the first model's training slice
+
+    // The condition's label map at the top size: the product's 0/1/2, plus kOutsideBody for a
+    // body_condition model (from the mask itself, its source slice, or estimated from the lungs).
+    LabelSlice conditionLabels(const LabelSlice& labels, const SynthesisOptions& o, bool& estimated) const {
+        const GanConfig& c = first->config();
+        const int top = c.topSize();
+        estimated = false;
+        bool hasOutside = false;
+        for (std::uint8_t v : labels.pixels()) hasOutside = hasOutside || v == kOutsideBody;
+        if (!c.bodyCondition) {
+            LabelSlice plain = labels;
+            for (auto& v : plain.pixels()) v = v == kOutsideBody ? 0 : v;
+            return prepareLabels(plain, top);
+        }
+        if (hasOutside) return prepareLabels(labels, top, kOutsideBody);
+        if (o.bodySource) {
+            if (o.bodySource->width() != labels.width() || o.bodySource->height() != labels.height())
+                throw std::invalid_argument("the mask's source slice is " + std::to_string(o.bodySource->width()) + "x" + std::to_string(o.bodySource->height()) +
+                                            " but the mask is " + std::to_string(labels.width()) + "x" + std::to_string(labels.height()));
+            TrainingPair p = prepareTrainingPair(*o.bodySource, o.bodySourceIsHu, labels, top, c.huLow, c.huHigh);
+            markOutsideBody(p.labels, mask::bodyOutline(p.image, mask::bodyThreshold(o.bodySourceIsHu, c.huLow, c.huHigh)));
+            return p.labels;
+        }
+        LabelSlice out = prepareLabels(labels, top, kOutsideBody);
+        markOutsideBody(out, estimateBodyFromLungs(out, bodyScale));
+        estimated = true;
+        return out;
+    }
 };
+
+namespace {
+torch::Tensor withoutOutside(const torch::Tensor& labels) { return torch::where(labels > 2.5, torch::zeros_like(labels), labels); }
+LabelSlice productLabels(LabelSlice labels) {
+    for (auto& v : labels.pixels()) v = v == kOutsideBody ? 0 : v;
+    return labels;
+}
+}  // namespace
 
 Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceRequest, const std::string& secondDir) : impl_(std::make_unique<Impl>()) {
     const DeviceInfo d = resolveDevice(deviceRequest);
     impl_->device = d.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     impl_->first = loadCascade(dir, impl_->device, impl_->id);
+    if (impl_->first->config().bodyCondition) {
+        const std::string stored = (fs::path(dir) / "training_labels.npy").string();
+        if (!fs::is_regular_file(stored)) throw std::runtime_error(stored + ": missing (a body_condition model needs its training mask)");
+        const NpyArray lab = readNpy(stored);
+        const int t = impl_->first->config().topSize();
+        if (lab.values.size() != static_cast<std::size_t>(t) * t) throw std::runtime_error(stored + ": does not match the model's top size " + std::to_string(t));
+        LabelSlice l(t, t);
+        for (std::size_t i = 0; i < lab.values.size(); ++i) l.pixels()[i] = static_cast<std::uint8_t>(std::clamp(lab.values[i], 0.0, 3.0));
+        impl_->bodyScale = bodyToHullScale(l);
+    }
     if (!secondDir.empty()) {
         impl_->second = loadCascade(secondDir, impl_->device, impl_->secondId);
         if (impl_->second->config().topSize() != impl_->first->config().topSize())
@@ -72,10 +121,11 @@ const GanConfig& Synthesizer::config() const { return impl_->first->config(); }
 std::string Synthesizer::modelId() const { return impl_->second ? impl_->id + "+" + impl_->secondId : impl_->id; }
 bool Synthesizer::hasSecondModel() const { return impl_->second != nullptr; }
 
-std::vector<ScaleOutput> Synthesizer::scaleOutputs(const LabelSlice& labelsIn) {
+std::vector<ScaleOutput> Synthesizer::scaleOutputs(const LabelSlice& labelsIn, const SynthesisOptions& o) {
     torch::NoGradGuard guard;
     const int top = topSize();
-    auto lab = labelsToTensor(prepareLabels(labelsIn, top).pixels(), top, impl_->device);
+    bool estimated = false;
+    auto lab = labelsToTensor(impl_->conditionLabels(labelsIn, o, estimated).pixels(), top, impl_->device);
     std::vector<ScaleOutput> out;
     impl_->first->run(lab, impl_->first->trainedScales(), false, false, {}, [&](int scale, int stage, const torch::Tensor& x) {
         if (stage == 1) out.push_back({scale, static_cast<int>(x.size(2)), {}, {}});
@@ -90,8 +140,13 @@ std::vector<ScaleOutput> Synthesizer::scaleOutputs(const LabelSlice& labelsIn) {
 std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsIn, const SynthesisOptions& o) {
     torch::NoGradGuard guard;
     const int top = topSize();
-    LabelSlice labels = prepareLabels(labelsIn, top);
-    auto lab = labelsToTensor(labels.pixels(), top, impl_->device);
+    bool bodyEstimated = false;
+    const LabelSlice condition = impl_->conditionLabels(labelsIn, o, bodyEstimated);
+    const LabelSlice labels = productLabels(condition);
+    auto lab = labelsToTensor(condition.pixels(), top, impl_->device);
+    // A second model trained without the body label sees the paper's three labels.
+    const bool secondPlain = impl_->second && !impl_->second->config().bodyCondition;
+    auto lab2 = secondPlain ? withoutOutside(lab) : lab;
     std::vector<SynthesizedSample> out;
     out.reserve(static_cast<std::size_t>(std::max(0, o.count)));
     const GanConfig& own = impl_->first->config();
@@ -117,6 +172,7 @@ std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsI
         s.labels = labels;
         s.seed = seed;
         s.alpha = alpha;
+        s.bodyEstimated = bodyEstimated;
         out.push_back(std::move(s));
     };
     if (o.dropout) {
@@ -129,7 +185,7 @@ std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsI
             double alpha = -1;
             if (impl_->second) {
                 alpha = o.fusionAlpha ? *o.fusionAlpha : torch::rand({1}).item<double>();
-                x = alpha * x + (1 - alpha) * impl_->second->run(lab, n2, o.randomizedCondition, true);
+                x = alpha * x + (1 - alpha) * impl_->second->run(lab2, n2, o.randomizedCondition, true);
             }
             emit(x[0], seed, alpha);
         }
@@ -165,10 +221,11 @@ std::vector<SynthesizedSample> Synthesizer::synthesize(const LabelSlice& labelsI
             return out;
         };
         const auto labB = lab.expand({b, -1, -1, -1}).contiguous();
+        const auto labB2 = lab2.expand({b, -1, -1, -1}).contiguous();
         torch::Tensor x = impl_->first->run(labB, n, o.randomizedCondition, false, batchOf(u1));
         if (impl_->second) {
             auto a = torch::tensor(alphas, torch::TensorOptions().dtype(torch::kFloat64)).to(torch::kFloat32).view({b, 1, 1, 1}).to(x.device());
-            x = a * x + (1 - a) * impl_->second->run(labB, n2, o.randomizedCondition, false, batchOf(u2));
+            x = a * x + (1 - a) * impl_->second->run(labB2, n2, o.randomizedCondition, false, batchOf(u2));
         }
         for (int i = 0; i < b; ++i) emit(x[i], o.seed + static_cast<std::uint64_t>(start + i), impl_->second ? alphas[static_cast<std::size_t>(i)] : -1.0);
     }

@@ -13,6 +13,7 @@
 #include "gan/Engine.h"
 #include "gan/Losses.h"
 #include "io/Npy.h"
+#include "mask/LungMask.h"
 
 namespace fs = std::filesystem;
 
@@ -139,6 +140,11 @@ void Trainer::prepareFolder() {
         const int t = cfg().topSize();
         if (pair_.image.width() != t || pair_.image.height() != t || pair_.labels.width() != t)
             failInput("training pair must be " + std::to_string(t) + "x" + std::to_string(t) + " (use prepareTrainingPair)");
+        if (cfg().bodyCondition) {
+            // The body outline is taken from the prepared (padded, resized) slice, so padding is outside.
+            const bool hu = !pair_.provenance.contains("values_are_hu") || pair_.provenance.at("values_are_hu").asBool();
+            markOutsideBody(pair_.labels, mask::bodyOutline(pair_.image, mask::bodyThreshold(hu, cfg().huLow, cfg().huHigh)));
+        }
         std::vector<float> labF(pair_.labels.pixels().begin(), pair_.labels.pixels().end());
         writeNpyFloat32(path("training_image.npy"), {static_cast<std::size_t>(t), static_cast<std::size_t>(t)}, pair_.image.pixels());
         writeNpyFloat32(path("training_labels.npy"), {static_cast<std::size_t>(t), static_cast<std::size_t>(t)}, labF);
@@ -243,7 +249,7 @@ void Trainer::trainFeatureUNet() {
     initWeights(*unet_);
     unet_->train();
     torch::optim::Adam opt(unet_->parameters(), torch::optim::AdamOptions(1e-3));
-    AugmentStrength strong{true, c.strongCropMin, c.strongRotationDeg, true, c.verticalFlip, c.elasticAlpha, c.elasticSigma};
+    AugmentStrength strong{true, c.strongCropMin, c.strongRotationDeg, true, c.verticalFlip, c.elasticAlpha, c.elasticSigma, c.bodyCondition ? kOutsideBody : 0.0f};
     auto classWeights = torch::tensor({0.1, 1.0, 5.0}, image_.options());
     for (int it = 0; it < c.unetIterations; ++it) {
         seedFor(c.seed, -1, 0, it);
@@ -251,7 +257,9 @@ void Trainer::trainFeatureUNet() {
         auto [img, lab] = augment(resizeImage(image_, c.unetSize).expand({4, 1, -1, -1}).contiguous(),
                                   resizeLabels(labels_, c.unetSize).expand({4, 1, -1, -1}).contiguous(), strong);
         auto logits = unet_->forward(img);
+        // The feature U-Net segments the product's three classes: outside the body is background.
         auto target = lab.squeeze(1).round().to(torch::kLong);
+        target = torch::where(target == kOutsideBody, torch::zeros_like(target), target);
         auto ce = torch::nn::functional::cross_entropy(logits, target, torch::nn::functional::CrossEntropyFuncOptions().weight(classWeights));
         auto prob = torch::softmax(logits, 1);
         auto onehot = torch::one_hot(target, 3).permute({0, 3, 1, 2}).to(prob.dtype());
@@ -291,6 +299,7 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::augmentedBatch(int scale, int s
     s.verticalFlip = c.verticalFlip;
     s.elasticAlpha = strong ? c.elasticAlpha : 0.0;
     s.elasticSigma = c.elasticSigma;
+    s.labelFill = c.bodyCondition ? kOutsideBody : 0.0f;
     return augment(img, lab, s);
 }
 

@@ -125,4 +125,25 @@ LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions o, bool* ke
     return labels;
 }
 
+LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold) {
+    const int w = unitImage.width(), h = unitImage.height();
+    std::vector<std::uint8_t> fg(unitImage.pixels().size());
+    for (std::size_t i = 0; i < fg.size(); ++i) fg[i] = unitImage.pixels()[i] > threshold;
+    std::vector<std::size_t> sizes;
+    const std::vector<int> ids = connectedComponents(fg, w, h, sizes);
+    std::size_t best = 0;
+    for (std::size_t id = 1; id < sizes.size(); ++id)
+        if (best == 0 || sizes[id] > sizes[best]) best = id;
+    std::vector<std::uint8_t> body(fg.size(), 0);
+    if (best) for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<std::size_t>(ids[i]) == best;
+    fillHoles(body, w, h);
+    LabelSlice out(w, h);
+    out.pixels() = std::move(body);
+    return out;
+}
+
+float bodyThreshold(bool valuesAreHu, double huLow, double huHigh) {
+    return valuesAreHu ? static_cast<float>((-500.0 - huLow) / (huHigh - huLow) * 2 - 1) : static_cast<float>(110.0 / 127.5 - 1);
+}
+
 }  // namespace ctsw::mask

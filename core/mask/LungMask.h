@@ -53,4 +53,12 @@ std::vector<int> connectedComponents(const std::vector<std::uint8_t>& foreground
 // Sets to 1 every 0-pixel that cannot reach the border through 0-pixels.
 void fillHoles(std::vector<std::uint8_t>& mask, int width, int height);
 
+// The body outline of a slice scaled to [-1, 1]: pixels brighter than `threshold`, the largest connected
+// component, holes filled (the lungs are inside the body). Padding, the air around the patient and a
+// table apart from the body are outside. Returns 1 inside.
+LabelSlice bodyOutline(const Slice<float>& unitImage, float threshold);
+// The threshold between air and soft tissue on that [-1, 1] scale: -500 HU for CT windowed to
+// [huLow, huHigh], grey 110 for 8-bit lung-window images.
+float bodyThreshold(bool valuesAreHu, double huLow, double huHigh);
+
 }  // namespace ctsw::mask

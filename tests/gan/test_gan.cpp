@@ -17,6 +17,7 @@
 #include "gan/Losses.h"
 #include "gan/Networks.h"
 #include "io/Npy.h"
+#include "mask/LungMask.h"
 
 namespace fs = std::filesystem;
 using namespace ctsw;
@@ -150,6 +151,68 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     REQUIRE(legacy.upsample == "transpose");
     legacy.applyJson(Json::parse("{\"upsample\": \"bicubic\"}"));
     REQUIRE_THROWS_WITH(legacy.validate(), "upsample must be");
+}
+
+TEST_CASE(BodyConditionMarksTheAirAroundThePatientAndEstimatesItFromTheLungs) {
+    // coronacases_001 slice 110 at 128 px: a full field of view, air around the body and a table.
+    TrainingPair pair = realPair(128);
+    LabelSlice labels = pair.labels;
+    const LabelSlice body = mask::bodyOutline(pair.image, mask::bodyThreshold(true, -1250, 250));
+    markOutsideBody(labels, body);
+    std::size_t outside = 0, lungOutside = 0, n = labels.pixels().size();
+    for (std::size_t i = 0; i < n; ++i) {
+        outside += labels.pixels()[i] == kOutsideBody;
+        lungOutside += (pair.labels.pixels()[i] == 1 || pair.labels.pixels()[i] == 2) && labels.pixels()[i] != pair.labels.pixels()[i];
+    }
+    REQUIRE(lungOutside == 0);                            // lung and infection are never relabelled
+    REQUIRE(labels.at(0, 0) == kOutsideBody && labels.at(127, 127) == kOutsideBody);
+    REQUIRE_MSG(outside > n / 5 && outside < n * 3 / 4, outside);  // the air around a chest, not everything
+    REQUIRE(labels.at(64, 64) != kOutsideBody);          // the mediastinum is inside
+
+    // The estimate from the lungs alone, scaled by this slice's body-to-hull ratio, overlaps the real body.
+    const double scale = bodyToHullScale(labels);
+    REQUIRE_MSG(scale > 1.05 && scale < 2.0, scale);
+    const LabelSlice estimate = estimateBodyFromLungs(pair.labels, scale);
+    std::size_t both = 0, either = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        both += body.pixels()[i] && estimate.pixels()[i];
+        either += body.pixels()[i] || estimate.pixels()[i];
+    }
+    REQUIRE_MSG(static_cast<double>(both) / static_cast<double>(either) > 0.75, "IoU " << static_cast<double>(both) / static_cast<double>(either));
+    REQUIRE(bodyToHullScale(pair.labels) == 1.2);  // no outside label: the default ratio
+
+    // The condition gives outside its own value, below background, with no randomized noise.
+    auto t = torch::tensor({0.0f, 1.0f, 2.0f, 3.0f}).view({1, 1, 1, 4});
+    auto c = encodeCondition(t, true, 16, 16, 32);
+    REQUIRE(c[0][0][0][3].item<float>() < c[0][0][0][0].item<float>());
+    REQUIRE_NEAR(c[0][0][0][3].item<float>(), -64.0f / 127.5f - 1.0f, 1e-6);
+    auto w = classWeightMap(t, {0.1, 0.5, 1.0});
+    REQUIRE_NEAR(w[0][0][0][3].item<float>(), 0.1f, 1e-6);
+}
+
+TEST_CASE(BodyConditionModelTrainsAndSynthesizesFromMasksWithAndWithoutASourceSlice) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig c = tinyConfig();
+    c.bodyCondition = true;
+    REQUIRE(train(pair, quietOptions(c, t / "model")) == TrainOutcome::Finished);
+    const NpyArray stored = readNpy(t / "model/training_labels.npy");
+    REQUIRE(std::count(stored.values.begin(), stored.values.end(), 3.0) > 0);
+    Synthesizer synth(t / "model", "cpu");
+    SynthesisOptions o;
+    o.count = 2;
+    const auto estimated = synth.synthesize(pair.labels, o);
+    REQUIRE(estimated.size() == 2 && estimated[0].bodyEstimated);
+    for (auto v : estimated[0].labels.pixels()) REQUIRE(v <= 2);  // the product's labels come back
+    // With the source slice the outline is the slice's own, so the image differs from the estimate's.
+    Slice<float> hu(48, 48);
+    for (std::size_t i = 0; i < hu.pixels().size(); ++i) hu.pixels()[i] = static_cast<float>((pair.image.pixels()[i] + 1) / 2 * 1500 - 1250);
+    o.bodySource = hu;
+    const auto fromSource = synth.synthesize(pair.labels, o);
+    REQUIRE(!fromSource[0].bodyEstimated);
+    REQUIRE(!torch::equal(torch::tensor(fromSource[0].image.pixels()), torch::tensor(estimated[0].image.pixels())));
+    o.bodySource = Slice<float>(40, 40);
+    REQUIRE_THROWS_WITH(synth.synthesize(pair.labels, o), "source slice is 40x40");
 }
 
 TEST_CASE(WpplIsZeroForIdenticalImagesAndWeightsEachClass) {
