@@ -511,7 +511,7 @@ void MainWindow::updatePreviewSource() {
     QImage img(real.width(), real.height(), QImage::Format_Grayscale8);
     for (int y = 0; y < img.height(); ++y)
         windowToBytes(&real.pixels()[static_cast<std::size_t>(y) * real.width()], static_cast<std::size_t>(real.width()), WindowLevel{1500, -500}, img.scanLine(y));
-    gallery_->setSource(extractSlice(*mask_->labels(), z), img);
+    gallery_->setSource(extractSlice(*mask_->labels(), z), img, real, model_->valuesAreHu());
 }
 
 QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice, const gan::DatasetLayout& layout) {
@@ -525,7 +525,7 @@ QString MainWindow::exportDataset(const QString& folder, int count, bool allSlic
         if (c.perLabel[1] + c.perLabel[2] == 0) continue;
         // The document's slice grid: the samples keep the patient's spacing and position.
         masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s,
-                         sliceGeometry(mask_->labels()->geometry(), z)});
+                         sliceGeometry(mask_->labels()->geometry(), z), extractSlice(current_->volume, z), model_->valuesAreHu()});
     }
     if (masks.empty()) return tr("No slice has a mask to synthesize from.");
     return gallery_->exportDataset(masks, folder, count, overwrite, minDice, layout);

@@ -216,9 +216,11 @@ QString PreviewGallery::loadJudge(const QString& dir) {
     return {};
 }
 
-void PreviewGallery::setSource(const LabelSlice& mask, const QImage& realSlice) {
+void PreviewGallery::setSource(const LabelSlice& mask, const QImage& realSlice, const CtSlice& sourceValues, bool valuesAreHu) {
     mask_ = mask;
     real_ = realSlice;
+    sourceValues_ = sourceValues;
+    sourceIsHu_ = valuesAreHu;
     debounce_->start();
 }
 
@@ -232,6 +234,10 @@ void PreviewGallery::refresh() {
     o.dropout = dropout_->isChecked();
     o.conditionNoise = std::array<double, 3>{double(rcBackground_->value()), double(rcLung_->value()), double(rcInfection_->value())};
     if (synth_->hasSecondModel() && !randomAlpha_->isChecked()) o.fusionAlpha = alpha_->value();
+    if (sourceValues_.width() == mask_.width() && sourceValues_.height() == mask_.height()) {
+        o.bodySource = sourceValues_;
+        o.bodySourceIsHu = sourceIsHu_;
+    }
     auto synth = synth_;
     const LabelSlice mask = mask_;
     QPointer<PreviewGallery> self(this);

@@ -36,7 +36,9 @@ public:
     bool hasModel() const;
     QString modelDir() const { return modelDir_; }
     // The mask to synthesize from and the real slice for the A/B comparison.
-    void setSource(const LabelSlice& mask, const QImage& realSlice);
+    // `sourceValues` is the mask's slice (HU when valuesAreHu): a body_condition model takes the
+    // patient's outline from it.
+    void setSource(const LabelSlice& mask, const QImage& realSlice, const CtSlice& sourceValues = {}, bool valuesAreHu = true);
     // Asks for new samples now (setSource also asks, debounced).
     void refresh();
     int sampleCount() const { return shown_; }
@@ -91,6 +93,8 @@ private:
     gan::DatasetResult lastExport_;
     LabelSlice mask_;
     QImage real_;
+    CtSlice sourceValues_;
+    bool sourceIsHu_ = true;
     std::atomic<quint64> generation_{0};
     std::mutex runMutex_;  // one synthesis at a time
     QList<QImage> images_;

@@ -163,7 +163,7 @@ int runTrain(const std::vector<std::string>& argv) {
 
 int runSynthesize(const std::vector<std::string>& argv) {
     Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes",
-                     "judge", "min-dice", "layout", "dataset-id", "name"},
+                     "judge", "min-dice", "layout", "dataset-id", "name", "image", "series"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -253,12 +253,20 @@ int runSynthesize(const std::vector<std::string>& argv) {
         writers.writeNiftiImage = writeNiftiSlice;
         writers.writeNiftiMask = writeNiftiMask;
     }
+    // --image: the masks' source slice, whose body outline a body_condition model follows.
+    std::optional<InputSlice> source;
+    if (args.has("image")) source = readInputSlice(args.value("image"), args.value("series"), args.intValue("slice", -1), args.value("orient"));
     std::vector<gan::MaskInput> inputs;
     for (const auto& maskPath : maskFiles) {
         gan::MaskInput input;
         input.source = fs::absolute(maskPath).string();
         // A NIfTI mask brings its slice's grid: the samples are written on it.
-        input.labels = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), 0, 0, &input.geometry);
+        input.labels = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), source ? source->values.width() : 0,
+                                     source ? source->values.height() : 0, &input.geometry);
+        if (source) {
+            input.sourceSlice = source->values;
+            input.sourceIsHu = source->valuesAreHu;
+        }
         inputs.push_back(std::move(input));
     }
     gan::DatasetResult result;
@@ -270,6 +278,9 @@ int runSynthesize(const std::vector<std::string>& argv) {
     }
     std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
                 result.seconds / std::max(1, result.samples));
+    if (result.bodyEstimated > 0)
+        std::printf("note: %d of %zu masks had no source slice; the model's body outline was estimated from their lungs (give --image IMG for the slice the masks belong to)\n",
+                    result.bodyEstimated, inputs.size());
     if (options.assess && args.has("min-dice"))
         std::printf("the judge left out %d suspect samples (named in manifest.json under quality.left_out_samples)\n", result.leftOut);
     else if (options.assess)

@@ -74,8 +74,12 @@ ModelSource readModelSource(const std::string& modelDir, const gan::ModelInfo& i
     m.image = npySlice((fs::path(modelDir) / "training_image.npy").string());
     const Slice<float> labelValues = npySlice((fs::path(modelDir) / "training_labels.npy").string());
     m.labels = LabelSlice(labelValues.width(), labelValues.height());
-    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
-        m.labels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, 2L));
+    // The stored mask of a body_condition model also marks the air outside the body (label 3): that is
+    // background to the product (the body outline comes back from the training image).
+    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i) {
+        const long v = std::clamp(std::lround(labelValues.pixels()[i]), 0L, static_cast<long>(gan::kOutsideBody));
+        m.labels.pixels()[i] = static_cast<std::uint8_t>(v == gan::kOutsideBody ? 0 : v);
+    }
     return m;
 }
 

@@ -171,7 +171,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
             fs::create_directories(partial / fs::path(p.maskNifti).parent_path());
         }
         Json samples = Json::array();
-        int withoutGeometry = 0;
+        int withoutGeometry = 0, bodyEstimated = 0;
         Json leftOut = Json::array();
         std::string csv = std::string("image,mask,image_nifti,mask_nifti,source_mask,seed,alpha,randomized_condition,dropout") +
                           (options.assess ? ",quality_flag,judge_dice_lung,judge_dice_infection" : "") + "\n";
@@ -185,9 +185,12 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
                 SynthesisOptions one = options.synthesis;
                 one.count = 1;
                 one.seed = options.synthesis.seed + static_cast<std::uint64_t>(k);
+                one.bodySource = masks[m].sourceSlice;
+                one.bodySourceIsHu = masks[m].sourceIsHu;
                 const int done = static_cast<int>(m) * options.synthesis.count + k + 1;
                 auto reportDone = [&] { job.report(static_cast<double>(done) / std::max(1, total), "sample " + std::to_string(done) + " of " + std::to_string(total)); };
                 SynthesizedSample r = std::move(synth.synthesize(masks[m].labels, one).front());
+                if (r.bodyEstimated && k == 0) ++bodyEstimated;
                 SampleAssessment assessed;
                 if (options.assess) {
                     assessed = options.assess(r);
@@ -283,6 +286,10 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         manifest.set("geometry", !nifti ? std::string("no NIfTI written") : withoutGeometry == 0 ? std::string("each sample on its source slice's grid (spacing and position), resampled to the model's size")
                                                       : std::to_string(withoutGeometry) + " of " + std::to_string(masks.size()) +
                                                             " masks had no geometry (a PNG or NPY file): their samples have 1 mm pixels at the origin");
+        if (synth.config().bodyCondition)
+            manifest.set("body_outline", bodyEstimated == 0 ? std::string("from each mask's source slice")
+                                                            : std::to_string(bodyEstimated) + " of " + std::to_string(masks.size()) +
+                                                                  " masks had no source slice: their body outline was estimated from the lungs");
         manifest.set("samples", samples);
         writeLayoutIndex(partial.string(), layout, samples, valuesAreHu,
                          "CT slices synthesized by CoSinGAN (CT Synthesis Workbench) from model " + synth.modelId() + "; see manifest.json");
@@ -290,6 +297,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         publishDataset(partial.string(), out.string());  // an existing `out` only with overwrite
         result.samples = index;
         result.leftOut = static_cast<int>(leftOut.size());
+        result.bodyEstimated = bodyEstimated;
     } catch (...) {
         fs::remove_all(partial, ec);
         throw;

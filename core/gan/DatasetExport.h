@@ -78,11 +78,16 @@ struct MaskInput {
     // The source slice's grid (size = the mask's, one slice), when the source has one (NIfTI, DICOM, a
     // document); the NIfTI files then carry its spacing and position. Without: 1 mm pixels at 0, said so.
     std::optional<Geometry> geometry;
+    // The mask's source slice (HU, or 8-bit grey when !sourceIsHu), when known: a body_condition model
+    // takes the patient's body outline from it instead of estimating it from the lungs.
+    std::optional<Slice<float>> sourceSlice;
+    bool sourceIsHu = true;
 };
 
 struct DatasetResult {
     int samples = 0;
     int leftOut = 0;  // samples the assessment left out
+    int bodyEstimated = 0;  // masks whose body outline was estimated from the lungs (no source slice)
     double seconds = 0;
     std::string folder;  // the published dataset (OUT/DatasetNNN_NAME for nnunet)
 };
