@@ -150,6 +150,13 @@ gan::GanConfig baselineConfig(const Budget& b, bool mixedLoss) {
     c.generatorDowns = {c.generatorDowns.back()};
     c.discriminatorLayers = {c.discriminatorLayers.back()};
     c.residual = false;  // pix2pix's direct output
+    // pix2pix's own learning rate, class weights, augmentation and three labels, not the fast preset's
+    // single-slice tuning: the baselines stay the published methods.
+    const gan::GanConfig paper;
+    c.stage1Lr = paper.stage1Lr;
+    c.classWeights = paper.classWeights;
+    c.noAugmentProbability = paper.noAugmentProbability;
+    c.bodyCondition = false;
     c.stage1Iterations = b.baselineIterations;
     c.stage1DecayStart = b.baselineIterations / 2;
     c.stage2Iterations = 0;
