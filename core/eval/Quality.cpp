@@ -76,10 +76,9 @@ ModelSource readModelSource(const std::string& modelDir, const gan::ModelInfo& i
     m.labels = LabelSlice(labelValues.width(), labelValues.height());
     // The stored mask of a body_condition model also marks the air outside the body (label 3): that is
     // background to the product (the body outline comes back from the training image).
-    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i) {
-        const long v = std::clamp(std::lround(labelValues.pixels()[i]), 0L, static_cast<long>(gan::kOutsideBody));
-        m.labels.pixels()[i] = static_cast<std::uint8_t>(v == gan::kOutsideBody ? 0 : v);
-    }
+    for (std::size_t i = 0; i < labelValues.pixels().size(); ++i)
+        m.labels.pixels()[i] = static_cast<std::uint8_t>(std::clamp(std::lround(labelValues.pixels()[i]), 0L, static_cast<long>(gan::kOutsideBody)));
+    m.labels = gan::productLabels(std::move(m.labels));
     return m;
 }
 

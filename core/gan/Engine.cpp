@@ -57,6 +57,11 @@ void markOutsideBody(LabelSlice& labels, const LabelSlice& body) {
         if (l[i] == 0 && !body.pixels()[i]) l[i] = kOutsideBody;
 }
 
+LabelSlice productLabels(LabelSlice labels) {
+    for (auto& v : labels.pixels()) v = v == kOutsideBody ? 0 : v;
+    return labels;
+}
+
 namespace {
 struct Point {
     double x, y;

@@ -37,6 +37,8 @@ constexpr std::uint8_t kOutsideBody = 3;
 // Marks kOutsideBody where `labels` is background and `body` (1 inside) is not; lung and infection are
 // always inside.
 void markOutsideBody(LabelSlice& labels, const LabelSlice& body);
+// The product's 0/1/2 labels of an engine label map: kOutsideBody becomes background.
+LabelSlice productLabels(LabelSlice labels);
 // For a mask with no source image: the body as the convex hull of the lungs and infection, scaled about
 // its centroid by `scale` (the model's training slice gives the body-to-hull ratio), clipped to the slice.
 LabelSlice estimateBodyFromLungs(const LabelSlice& labels, double scale);

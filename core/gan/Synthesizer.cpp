@@ -63,11 +63,7 @@ struct Synthesizer::Impl {
         estimated = false;
         bool hasOutside = false;
         for (std::uint8_t v : labels.pixels()) hasOutside = hasOutside || v == kOutsideBody;
-        if (!c.bodyCondition) {
-            LabelSlice plain = labels;
-            for (auto& v : plain.pixels()) v = v == kOutsideBody ? 0 : v;
-            return prepareLabels(plain, top);
-        }
+        if (!c.bodyCondition) return prepareLabels(productLabels(labels), top);
         if (hasOutside) return prepareLabels(labels, top, kOutsideBody);
         if (o.bodySource) {
             if (o.bodySource->width() != labels.width() || o.bodySource->height() != labels.height())
@@ -86,10 +82,6 @@ struct Synthesizer::Impl {
 
 namespace {
 torch::Tensor withoutOutside(const torch::Tensor& labels) { return torch::where(labels > 2.5, torch::zeros_like(labels), labels); }
-LabelSlice productLabels(LabelSlice labels) {
-    for (auto& v : labels.pixels()) v = v == kOutsideBody ? 0 : v;
-    return labels;
-}
 }  // namespace
 
 Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceRequest, const std::string& secondDir) : impl_(std::make_unique<Impl>()) {
