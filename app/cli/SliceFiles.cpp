@@ -8,6 +8,7 @@
 
 #include "image/Orientation2D.h"
 #include "io/IoError.h"
+#include "io/MaskLists.h"
 #include "io/Npy.h"
 #ifndef CTSW_ENGINE_ONLY
 #include "io/ImageFiles.h"
@@ -101,11 +102,6 @@ LabelSlice readInputMask(const std::string& path, const std::string& mappingName
 #endif
 }
 
-bool isMaskFile(const std::string& path) {
-    const std::string e = lowerExt(path);
-    return e == ".png" || e == ".npy" || e == ".nii" || e == ".nii.gz" || e == ".jpg" || e == ".jpeg";
-}
-
 #ifdef CTSW_ENGINE_ONLY
 std::string imageExtension() { return ".pgm"; }
 bool canWriteNifti() { return false; }
@@ -130,30 +126,9 @@ void writeNiftiMask(const LabelSlice& labels, const Geometry& grid, const std::s
 #endif
 
 std::vector<std::string> collectMaskFiles(const std::string& mask, const std::string& masksDir, const std::string& maskList) {
-    std::vector<std::string> maskFiles;
-    if (!mask.empty()) {
-        maskFiles.push_back(mask);
-    } else if (!maskList.empty()) {
-        const fs::path list = maskList;
-        std::ifstream in(list);
-        if (!in) throw IoError(list.string(), "cannot read the list of masks");
-        std::string line;
-        while (std::getline(in, line)) {
-            while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-            const auto first = line.find_first_not_of(" \t");
-            if (first == std::string::npos || line[first] == '#') continue;
-            const fs::path p = line.substr(first);
-            maskFiles.push_back((p.is_relative() ? list.parent_path() / p : p).string());
-        }
-        if (maskFiles.empty()) throw IoError(list.string(), "lists no masks");
-    } else {
-        if (!fs::is_directory(masksDir)) throw IoError(masksDir, "no such folder");
-        for (const auto& e : fs::directory_iterator(masksDir))
-            if (e.is_regular_file() && isMaskFile(e.path().string())) maskFiles.push_back(e.path().string());
-        std::sort(maskFiles.begin(), maskFiles.end());
-        if (maskFiles.empty()) throw IoError(masksDir, "holds no mask files (.png, .npy, .nii, .nii.gz)");
-    }
-    return maskFiles;
+    if (!mask.empty()) return {mask};
+    if (!maskList.empty()) return readMaskList(maskList);
+    return maskFilesInFolder(masksDir);
 }
 
 }  // namespace ctsw::cli

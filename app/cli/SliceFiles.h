@@ -8,6 +8,7 @@
 
 #include "image/Labels.h"
 #include "image/Volume.h"
+#include "io/MaskLists.h"
 #include "json/Json.h"
 
 namespace ctsw::cli {
@@ -30,7 +31,6 @@ bool canWriteNifti();
 void writeImage8(const Slice<std::uint8_t>& pixels, const std::string& path);
 void writeNiftiSlice(const Slice<float>& values, const Geometry& grid, const std::string& path);
 void writeNiftiMask(const LabelSlice& labels, const Geometry& grid, const std::string& path);
-bool isMaskFile(const std::string& path);  // by extension, for --masks DIR
 // The mask files of exactly one of --mask FILE, --masks DIR (its mask files, sorted) or --mask-list FILE
 // (one path a line, relative to the list's folder; blank lines and # comments skipped). IoError naming
 // the folder or list when it holds none.

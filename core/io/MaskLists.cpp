@@ -1,0 +1,53 @@
+#include "io/MaskLists.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+#include "io/IoError.h"
+
+namespace fs = std::filesystem;
+
+namespace ctsw {
+
+bool isMaskFile(const std::string& path) {
+    std::string p = fs::path(path).filename().string();
+    for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* ext : {".png", ".npy", ".nii", ".nii.gz", ".jpg", ".jpeg"}) {
+        const std::string e = ext;
+        if (p.size() > e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0) return true;
+    }
+    return false;
+}
+
+std::vector<std::string> maskFilesInFolder(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw IoError(dir, "no such folder");
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file(ec) && isMaskFile(e.path().string())) found.push_back(e.path().string());
+    if (ec) throw IoError(dir, "cannot list the folder: " + ec.message());
+    std::sort(found.begin(), found.end());
+    if (found.empty()) throw IoError(dir, "holds no mask files (.png, .npy, .nii, .nii.gz)");
+    return found;
+}
+
+std::vector<std::string> readMaskList(const std::string& listFile) {
+    std::ifstream in(listFile);
+    if (!in) throw IoError(listFile, "cannot read the list of masks");
+    const fs::path base = fs::path(listFile).parent_path();
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+        const auto first = line.find_first_not_of(" \t");
+        if (first == std::string::npos || line[first] == '#') continue;
+        const fs::path p = line.substr(first);
+        out.push_back((p.is_relative() ? base / p : p).lexically_normal().string());
+    }
+    if (out.empty()) throw IoError(listFile, "lists no masks");
+    return out;
+}
+
+}  // namespace ctsw

@@ -1,0 +1,19 @@
+#pragma once
+// Which files are masks, and the lists of masks the CLI, batch plans and the workbench's Dataset panel
+// take: a folder of mask files or a text file with one path a line. Plain C++ (the engine-only build
+// uses it too).
+#include <string>
+#include <vector>
+
+namespace ctsw {
+
+// By extension: .png, .npy, .nii, .nii.gz, .jpg, .jpeg (case-insensitive).
+bool isMaskFile(const std::string& path);
+// The mask files directly in `dir`, sorted by name; IoError naming the folder when it is missing or
+// holds none.
+std::vector<std::string> maskFilesInFolder(const std::string& dir);
+// One path a line, relative paths against the list's folder; blank lines, surrounding blanks and
+// `#` comments skipped. IoError naming the list when it cannot be read or lists nothing.
+std::vector<std::string> readMaskList(const std::string& listFile);
+
+}  // namespace ctsw
