@@ -38,6 +38,7 @@
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "PreviewGallery.h"
+#include "DatasetPanel.h"
 #include "io/Npy.h"
 #include <QDateTime>
 #include <QDir>
@@ -58,7 +59,7 @@ namespace ctsw {
 
 namespace {
 // Saved dock layouts of another version are ignored (a dock added or renamed would be lost otherwise).
-constexpr int kDockLayoutVersion = 1;
+constexpr int kDockLayoutVersion = 2;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -152,6 +153,20 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, previewDock);
     tabifyDockWidget(trainingDock, previewDock);
     trainingDock->raise();
+    // Datasets: model, masks (or lesions generated on this series), layout, judge; beside the preview.
+    auto* datasetDock = new QDockWidget(tr("Dataset"), this);
+    datasetDock->setObjectName(QStringLiteral("datasetDock"));
+    datasetPanel_ = new DatasetPanel(datasetDock);
+    auto* datasetScroll = new QScrollArea(datasetDock);
+    datasetScroll->setWidget(datasetPanel_);
+    datasetScroll->setWidgetResizable(true);
+    datasetScroll->setFrameShape(QFrame::NoFrame);
+    datasetDock->setWidget(datasetScroll);
+    addDockWidget(Qt::BottomDockWidgetArea, datasetDock);
+    tabifyDockWidget(previewDock, datasetDock);
+    trainingDock->raise();
+    connect(gallery_, &PreviewGallery::modelLoaded, datasetPanel_, &DatasetPanel::setModel);
+    connect(gallery_, &PreviewGallery::judgeChanged, datasetPanel_, &DatasetPanel::setJudge);
     connect(training_, &TrainingController::stateChanged, this, [this, previewDock](TrainingController::State st) {
         if (st != TrainingController::State::Finished) return;
         const QString problem = gallery_->loadModel(training_->modelDir());
@@ -516,7 +531,14 @@ void MainWindow::updatePreviewSource() {
 
 QString MainWindow::exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice, const gan::DatasetLayout& layout) {
     if (!mask_->hasMask() || !current_) return tr("Open a CT series first.");
+    const std::vector<gan::MaskInput> masks = documentMasks(allSlices);
+    if (masks.empty()) return tr("No slice has a mask to synthesize from.");
+    return gallery_->exportDataset(masks, folder, count, overwrite, minDice, layout);
+}
+
+std::vector<gan::MaskInput> MainWindow::documentMasks(bool allSlices) const {
     std::vector<gan::MaskInput> masks;
+    if (!mask_->hasMask() || !current_) return masks;
     const int training = model_->trainingSlice() >= 0 ? model_->trainingSlice() : model_->slice();
     for (int z = 0; z < mask_->labels()->depth(); ++z) {
         if (!allSlices && z != training) continue;
@@ -527,8 +549,7 @@ QString MainWindow::exportDataset(const QString& folder, int count, bool allSlic
         masks.push_back({QStringLiteral("%1 slice %2").arg(QFileInfo(currentPath_).fileName()).arg(z + 1).toStdString(), s,
                          sliceGeometry(mask_->labels()->geometry(), z), extractSlice(current_->volume, z), model_->valuesAreHu()});
     }
-    if (masks.empty()) return tr("No slice has a mask to synthesize from.");
-    return gallery_->exportDataset(masks, folder, count, overwrite, minDice, layout);
+    return masks;
 }
 
 bool MainWindow::claimDocumentFolder(const QString& dir, bool tellUser) {
@@ -807,6 +828,16 @@ void MainWindow::onLoaded(std::shared_ptr<LoadedVolume> volume, std::shared_ptr<
     const bool recovered = labels && document.isEmpty();
     if (surfaces_) surfaces_->setImage(shared);
     mask_->reset(shared, labels);
+    {
+        DatasetPanel::DocumentSource source;
+        source.masks = [this](bool allSlices) { return documentMasks(allSlices); };
+        source.ct = shared;
+        source.valuesAreHu = volume->info.valuesAreHu;
+        source.imagePath = QFileInfo(currentPath_).absoluteFilePath();
+        source.seriesId = QString::fromStdString(volume->info.id);
+        source.outputFolder = documentDir_.isEmpty() ? QDir::homePath() : documentDir_;  // never beside a read-only or shared series
+        datasetPanel_->setDocument(source);
+    }
     if (surfaces_) surfaces_->setContextSlice(model_->slice(), model_->window().width, model_->window().level);
     if (recovered) mask_->setModified(true);
     autosavedRevision_ = mask_->revision();

@@ -21,6 +21,7 @@ class MaskEditModel;
 class TrainingController;
 class TrainingPanel;
 class PreviewGallery;
+class DatasetPanel;
 class MaskToolPanel;
 class SliceView;
 class SliceViewModel;
@@ -50,6 +51,7 @@ public:
     TrainingController* training() const { return training_; }
     TrainingPanel* trainingPanel() const { return trainingPanel_; }
     PreviewGallery* gallery() const { return gallery_; }
+    DatasetPanel* datasetPanel() const { return datasetPanel_; }
     // Feeds the preview with the mask of the training slice (or the current slice).
     void updatePreviewSource();
     // Loads a trained model into the preview once the series is open (the --model option).
@@ -62,6 +64,9 @@ public:
     // Exports `count` samples for the current slice's mask, or for every slice with a mask.
     QString exportDataset(const QString& folder, int count, bool allSlices, bool overwrite, std::optional<double> minDice = std::nullopt,
                           const gan::DatasetLayout& layout = {});
+    // The document's masks as dataset inputs with their slice grid and source slice: the training
+    // slice's (or the current one's), or every slice with lung or infection.
+    std::vector<gan::MaskInput> documentMasks(bool allSlices) const;
     // Writes the training slice and its mask as NPY and starts `cosingan train` on them. Returns the
     // reason when it cannot start (the Start button shows it), empty when training started.
     QString startTraining(const QString& preset);
@@ -112,6 +117,7 @@ private:
     TrainingController* training_ = nullptr;
     TrainingPanel* trainingPanel_ = nullptr;
     PreviewGallery* gallery_ = nullptr;
+    DatasetPanel* datasetPanel_ = nullptr;
     Json runs_ = Json::array();  // training runs of this document
     Json keptSamples_ = Json::array();  // preview samples the user kept
     QString documentDir_;

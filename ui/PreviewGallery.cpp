@@ -1,5 +1,7 @@
 #include "PreviewGallery.h"
 
+#include "dataset/DatasetJob.h"
+
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
@@ -179,6 +181,7 @@ QString PreviewGallery::loadModel(const QString& dir, const QString& secondDir) 
     }
     showModelStatus();
     refresh();
+    Q_EMIT modelLoaded(modelDir_);
     return {};
 }
 
@@ -213,6 +216,7 @@ QString PreviewGallery::loadJudge(const QString& dir) {
         judgeDir_ = dir;
     }
     judgeButton_->setText(dir.isEmpty() ? tr("Judge: none") : tr("Judge: %1").arg(QFileInfo(dir).fileName()));
+    Q_EMIT judgeChanged(dir);
     return {};
 }
 
@@ -421,10 +425,7 @@ QString PreviewGallery::exportDataset(const std::vector<gan::MaskInput>& masks, 
             return QString::fromStdString(e.what());
         }
     }
-    gan::DatasetWriters writers;
-    writers.writeImage8 = [](const Slice<std::uint8_t>& s, const std::string& p) { writePng8(s, p); };
-    writers.writeNiftiImage = [](const Slice<float>& values, const Geometry& grid, const std::string& p) { writeNifti(sliceAsVolume(values, grid), p); };
-    writers.writeNiftiMask = [](const LabelSlice& l, const Geometry& grid, const std::string& p) { writeNiftiLabels(sliceAsVolume(l, grid), p); };
+    const gan::DatasetWriters writers = dataset::fileWriters();
     const std::vector<gan::MaskInput>& inputs = masks;
 
     // The export runs on a worker; the dialog shows progress and can cancel (nothing partial remains).

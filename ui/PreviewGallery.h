@@ -70,6 +70,8 @@ public:
 
 Q_SIGNALS:
     void samplesShown(int count, double seconds);
+    void modelLoaded(const QString& dir);
+    void judgeChanged(const QString& dir);
     // The user keeps sample i: its 8-bit image, the mask it was made from, and its seed.
     void keepRequested(const QImage& image, const ctsw::LabelSlice& mask, quint64 seed);
 

@@ -23,6 +23,7 @@
 #include "TrainingController.h"
 #include "TrainingPanel.h"
 #include "PreviewGallery.h"
+#include "DatasetPanel.h"
 #include "eval/Quality.h"
 #include "io/ImageFiles.h"
 #include "json/Json.h"
@@ -669,6 +670,58 @@ private Q_SLOTS:
         QCOMPARE(g->loadModel(c->modelDir()), QString());
         QVERIFY2(g->modelQualitySummary().contains(QStringLiteral("SSIM 0.61")), qPrintable(g->modelQualitySummary()));
         QVERIFY(!g->modelQualitySummary().contains(QStringLiteral("trained again")));
+
+        // The Dataset panel: lesions like MedSeg's radiologists' on three slices of this series, two
+        // samples each, as an nnU-Net dataset, through the same core code as `cosingan lesions` and
+        // `synthesize`; then a cancelled run leaves nothing, and the request becomes a cluster run.
+        DatasetPanel* d = w.datasetPanel();
+        QVERIFY(d);
+        d->setModel(c->modelDir());
+        d->setJudge({});
+        d->setMaskSource(DatasetPanel::MaskSource::Lesions);
+        QVERIFY(d->start().contains(QStringLiteral("annotated masks")));  // no lesion source yet: refused, with the reason
+        d->setLikeMasks(QStringLiteral(CTSW_DATA_DIR "/medseg-covid/train"));
+        d->setSlices(14, 16);
+        d->setLesionsPerSlice(1);
+        d->setCountPerMask(2);
+        d->setLayout(QStringLiteral("nnunet"));
+        const QString nnRaw = home.filePath(QStringLiteral("nnUNet_raw"));
+        d->setOutputFolder(nnRaw);
+        QSignalSpy datasetDone(d, &DatasetPanel::finished);
+        QCOMPARE(d->start(), QString());
+        QVERIFY(d->isRunning());
+        QVERIFY(datasetDone.wait(300000));
+        QVERIFY2(datasetDone.at(0).at(0).toBool(), qPrintable(d->lastError()));
+        QCOMPARE(d->lastLesionMasks(), 3);
+        QCOMPARE(d->lastSamples(), 6);
+        QCOMPARE(d->lastFolder(), nnRaw + QStringLiteral("/Dataset501_CoSinGAN"));
+        const Json nnJson = readJsonFile((d->lastFolder() + QStringLiteral("/dataset.json")).toStdString());
+        QCOMPARE(nnJson.at("numTraining").asInt(), 6);
+        QCOMPARE(QDir(d->lastFolder() + QStringLiteral("/labelsTr")).entryList(QDir::Files).size(), 6);
+        QVERIFY(d->shownThumbnails() > 0);
+        // The labels are the generated lesion masks on this series' grid: infection only inside the lung.
+        const Json nnManifest = readJsonFile((d->lastFolder() + QStringLiteral("/manifest.json")).toStdString());
+        const LabelVolume label0 = readNiftiLabels((d->lastFolder() + QStringLiteral("/")).toStdString() + nnManifest.at("samples")[0].at("mask_nifti").asString(),
+                                                   LabelMapping::named("identity"));
+        QVERIFY(countLabels(label0.voxels()).perLabel[2] > 0);
+        QVERIFY(QFileInfo::exists(nnRaw + QStringLiteral("-lesion-masks/manifest.json")));
+
+        const QString cancelled = home.filePath(QStringLiteral("cancelled"));
+        d->setLayout(QStringLiteral("product"));
+        d->setOutputFolder(cancelled);
+        QSignalSpy cancelDone(d, &DatasetPanel::finished);
+        QCOMPARE(d->start(), QString());
+        d->cancel();
+        QVERIFY(cancelDone.wait(120000));
+        QCOMPARE(cancelDone.at(0).at(0).toBool(), false);
+        QCOMPARE(d->lastError(), QStringLiteral("cancelled"));
+        QVERIFY(!QFileInfo::exists(cancelled));
+
+        const QString cluster = d->writeClusterRun(home.filePath(QStringLiteral("cluster")));
+        const Json run = readJsonFile((cluster + QStringLiteral("/run.json")).toStdString());
+        QCOMPARE(run.at("train")[0].at("model").asString(), c->modelDir().toStdString());
+        QCOMPARE(run.at("synthesize")[0].at("masks").size(), std::size_t(3));  // the lesion masks, made when the run was written
+        QVERIFY(QFileInfo::exists(cluster + QStringLiteral("/synth.sbatch")));
     }
 
     void imageKeepsMostOfTheWindowAndDocksRememberTheirLayout() {
