@@ -20,6 +20,8 @@
 #include "gan/Engine.h"
 #ifndef CTSW_ENGINE_ONLY
 #include "eval/Quality.h"
+#include "io/ImageSource.h"
+#include "io/IoError.h"
 #endif
 #include "gan/GpuProbe.h"
 #include "json/Json.h"
@@ -255,7 +257,21 @@ int runSynthesize(const std::vector<std::string>& argv) {
     }
     // --image: the masks' source slice, whose body outline a body_condition model follows.
     std::optional<InputSlice> source;
-    if (args.has("image")) source = readInputSlice(args.value("image"), args.value("series"), args.intValue("slice", -1), args.value("orient"));
+    // A volume without --slice: each NIfTI mask's own slice, found by its position (the masks
+    // `cosingan lesions` writes on a series carry the grid of the slice they were placed on).
+    bool perMaskSlices = false;
+#ifndef CTSW_ENGINE_ONLY
+    std::optional<LoadedVolume> sourceVolume;
+    if (args.has("image") && !args.has("slice")) {
+        LoadOptions load;
+        load.series = args.value("series");
+        load.orientation = orientationByName(args.value("orient", "none"));
+        LoadedVolume v = loadVolume(args.value("image"), load);
+        if (v.volume.depth() > 1) sourceVolume = std::move(v);
+        perMaskSlices = sourceVolume.has_value();
+    }
+#endif
+    if (args.has("image") && !perMaskSlices) source = readInputSlice(args.value("image"), args.value("series"), args.intValue("slice", -1), args.value("orient"));
     std::vector<gan::MaskInput> inputs;
     for (const auto& maskPath : maskFiles) {
         gan::MaskInput input;
@@ -267,6 +283,18 @@ int runSynthesize(const std::vector<std::string>& argv) {
             input.sourceSlice = source->values;
             input.sourceIsHu = source->valuesAreHu;
         }
+#ifndef CTSW_ENGINE_ONLY
+        if (sourceVolume) {
+            const Geometry& g = sourceVolume->volume.geometry();
+            int match = -1;
+            for (int k = 0; input.geometry && k < sourceVolume->volume.depth() && match < 0; ++k)
+                if (input.geometry->sameGrid(sliceGeometry(g, k), 0.01)) match = k;
+            if (match < 0)
+                throw IoError(maskPath, "lies on no slice of " + args.value("image") + " (a NIfTI mask of one of its slices is needed, or give --slice K)");
+            input.sourceSlice = extractSlice(sourceVolume->volume, match);
+            input.sourceIsHu = sourceVolume->info.valuesAreHu;
+        }
+#endif
         inputs.push_back(std::move(input));
     }
     gan::DatasetResult result;
