@@ -1,6 +1,398 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="70" />
+        <source>Browse...</source>
+        <translation>浏览……</translation>
+    </message>
+</context>
+<context>
+    <name>ctsw::DatasetPanel</name>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="98" />
+        <source>Model and masks</source>
+        <translation>模型与掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="100" />
+        <source>model folder (cosingan train)</source>
+        <translation>模型文件夹（cosingan train）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="101" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="101" />
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="102" />
+        <source>optional: a second model to fuse with</source>
+        <translation>可选：用于融合的第二个模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <source>Fuse with</source>
+        <translation>融合</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <source>Second model folder</source>
+        <translation>第二个模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <source>This slice's mask</source>
+        <translation>本切片的掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <source>Every slice with a mask</source>
+        <translation>所有带掩膜的切片</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <source>A folder of masks (0/1/2)</source>
+        <translation>掩膜文件夹（0/1/2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <source>Generate lesions on this series</source>
+        <translation>在本序列上生成病灶</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="106" />
+        <source>Masks</source>
+        <translation>掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="108" />
+        <source>The training slice (or the current one) as painted.</source>
+        <translation>训练切片（或当前切片）的已绘制掩膜。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="109" />
+        <source>Every slice of the document that has lung or infection.</source>
+        <translation>文档中所有含肺或感染的切片。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="110" />
+        <source>folder of PNG / NPY / NIfTI masks</source>
+        <translation>PNG / NPY / NIfTI 掩膜文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="111" />
+        <source>Folder of masks</source>
+        <translation>掩膜文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="115" />
+        <source>annotated masks: a folder, a MedSeg folder or one mask</source>
+        <translation>标注掩膜：文件夹、MedSeg 文件夹或单个掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="116" />
+        <source>Lesions like</source>
+        <translation>病灶参照</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="116" />
+        <source>Annotated masks (or a MedSeg folder)</source>
+        <translation>标注掩膜（或 MedSeg 文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="125" />
+        <source> per slice</source>
+        <translation> 每切片</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="127" />
+        <location filename="../ui/DatasetPanel.cpp" line="147" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="130" />
+        <source>Slices</source>
+        <translation>切片</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="134" />
+        <source>as in the annotated masks</source>
+        <translation>与标注掩膜相同</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="149" />
+        <source>Burden</source>
+        <translation>感染负荷</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="150" />
+        <source>favour peripheral and posterior lung (as COVID-19 does)</source>
+        <translation>偏向肺外周与后部（符合 COVID-19 特点）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="157" />
+        <source>Samples and output</source>
+        <translation>样本与输出</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="162" />
+        <source>Samples per mask</source>
+        <translation>每个掩膜的样本数</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="166" />
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="170" />
+        <source>randomized condition</source>
+        <translation>随机化条件</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="172" />
+        <source>test-time dropout</source>
+        <translation>测试时 dropout</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="177" />
+        <source>random alpha</source>
+        <translation>随机 alpha</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="178" />
+        <source>Fusion weight of the first model (with a second model)</source>
+        <translation>第一个模型的融合权重（有第二个模型时）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="182" />
+        <source>Diversity</source>
+        <translation>多样性</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="184" />
+        <source>Product folders (PNG + NIfTI, manifests)</source>
+        <translation>产品文件夹（PNG + NIfTI，清单）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="185" />
+        <source>nnU-Net v2 raw dataset</source>
+        <translation>nnU-Net v2 原始数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="186" />
+        <source>MONAI datalist</source>
+        <translation>MONAI 数据列表</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="187" />
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="194" />
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="198" />
+        <source>nnU-Net id, name</source>
+        <translation>nnU-Net 编号、名称</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="199" />
+        <source>optional: a segmentation model (cosingan seg-train)</source>
+        <translation>可选：分割模型（cosingan seg-train）</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="200" />
+        <source>Judge</source>
+        <translation>评判模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="200" />
+        <source>Judge segmentation model</source>
+        <translation>评判分割模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="204" />
+        <source>keep all, flagged</source>
+        <translation>全部保留并标记</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="205" />
+        <source>Leave out below DSC</source>
+        <translation>剔除 DSC 低于</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="206" />
+        <source>new folder for the dataset</source>
+        <translation>数据集的新文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="207" />
+        <source>Write to</source>
+        <translation>写入到</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="207" />
+        <source>Folder for the dataset</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="211" />
+        <source>Write dataset</source>
+        <translation>写出数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="212" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="213" />
+        <source>Write cluster run...</source>
+        <translation>写出集群任务……</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="214" />
+        <source>Writes this request as a cosingan batch plan with SLURM scripts; nothing is submitted</source>
+        <translation>将此请求写为带 SLURM 脚本的 cosingan batch 计划；不提交任何作业</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="223" />
+        <source>Choose a model and masks.</source>
+        <translation>请选择模型和掩膜。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="230" />
+        <source>Written</source>
+        <translation>已写出</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="253" />
+        <source>estimating...</source>
+        <translation>估算中……</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="254" />
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="255" />
+        <source>%1 - %2 % after %3 s, %4</source>
+        <translation>%1 - %3 秒后 %2 %，%4</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="264" />
+        <source>New folder for the cluster run</source>
+        <translation>集群任务的新文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="268" />
+        <source>Cluster run written to %1 (nothing submitted). On the cluster: cosingan batch resubmit %1, then cosingan batch merge %1. The scripts call this machine's cosingan; edit them where the cluster's lives elsewhere.</source>
+        <translation>集群任务已写入 %1（未提交）。在集群上：cosingan batch resubmit %1，然后 cosingan batch merge %1。脚本调用本机的 cosingan；若集群上的位置不同，请修改脚本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="271" />
+        <source>Cannot write the cluster run: %1</source>
+        <translation>无法写出集群任务：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="342" />
+        <source>Choose a trained model (Browse... beside Model).</source>
+        <translation>请选择已训练的模型（模型旁的“浏览……”）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="343" />
+        <source>Choose a folder for the dataset (Write to).</source>
+        <translation>请选择数据集文件夹（写入到）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="356" />
+        <source>Open a CT series and paint or load a mask first.</source>
+        <translation>请先打开 CT 序列并绘制或加载掩膜。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="358" />
+        <source>No slice has a mask to synthesize from.</source>
+        <translation>没有可用于合成的带掩膜层面。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="367" />
+        <source>Open the CT series to place lesions on first.</source>
+        <translation>请先打开要放置病灶的 CT 序列。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="368" />
+        <source>Choose annotated masks to take the lesions from (Lesions like).</source>
+        <translation>请选择提供病灶的标注掩膜（病灶参照）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="369" />
+        <source>The first slice comes after the last one.</source>
+        <translation>起始切片在结束切片之后。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="379" />
+        <source>The lowest burden is above the highest.</source>
+        <translation>最低负荷高于最高负荷。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="400" />
+        <source>A dataset is being written.</source>
+        <translation>正在写出数据集。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="417" />
+        <source>Loading the model...</source>
+        <translation>正在加载模型……</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="444" />
+        <source>Cancelling: nothing partial is kept...</source>
+        <translation>正在取消：不保留任何不完整的结果……</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="457" />
+        <source>Cancelled; no dataset was left behind.</source>
+        <translation>已取消；未留下数据集。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="457" />
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="465" />
+        <source>Wrote %1 samples to %2 in %3 s.</source>
+        <translation>已在 %3 秒内向 %2 写出 %1 个样本。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="467" />
+        <source> Lesion masks: %1 on %2 slices (%3 slices skipped) in %4.</source>
+        <translation> 病灶掩膜：%2 个切片上共 %1 个（跳过 %3 个切片），位于 %4。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="472" />
+        <source> The judge left out %1 suspect samples (named in manifest.json).</source>
+        <translation> 评判模型剔除了 %1 个可疑样本（列于 manifest.json）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="473" />
+        <source> %1 masks had no source slice: their body outline was estimated from the lungs.</source>
+        <translation> %1 个掩膜没有源切片：其体轮廓由肺估计。</translation>
+    </message>
+</context>
+<context>
     <name>ctsw::LabelSurfaceView</name>
     <message>
         <location filename="../render/LabelSurfaceView.cpp" line="85" />
@@ -21,756 +413,761 @@
 <context>
     <name>ctsw::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="63" />
+        <location filename="../ui/MainWindow.cpp" line="69" />
         <source>CT Synthesis Workbench</source>
         <translation>CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="68" />
+        <location filename="../ui/MainWindow.cpp" line="74" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="79" />
+        <location filename="../ui/MainWindow.cpp" line="85" />
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="95" />
+        <location filename="../ui/MainWindow.cpp" line="101" />
         <source>3D</source>
         <translation>三维</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="110" />
+        <location filename="../ui/MainWindow.cpp" line="116" />
         <source>Undo history: %1 KiB</source>
         <translation>撤销历史：%1 KiB</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="114" />
+        <location filename="../ui/MainWindow.cpp" line="120" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="125" />
+        <location filename="../ui/MainWindow.cpp" line="129" />
         <source>Cannot start training</source>
         <translation>无法开始训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="145" />
+        <location filename="../ui/MainWindow.cpp" line="149" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167" />
+        <location filename="../ui/MainWindow.cpp" line="157" />
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="185" />
         <source>Cannot keep the sample</source>
         <translation>无法保留该样本</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195" />
+        <location filename="../ui/MainWindow.cpp" line="213" />
         <source>Loading cancelled</source>
         <translation>已取消加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="216" />
+        <location filename="../ui/MainWindow.cpp" line="241" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="217" />
+        <location filename="../ui/MainWindow.cpp" line="242" />
         <source>Open DICOM &amp;folder...</source>
         <translation>打开 DICOM 文件夹(&amp;F)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="218" />
+        <location filename="../ui/MainWindow.cpp" line="243" />
         <source>Open DICOM folder</source>
         <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="221" />
+        <location filename="../ui/MainWindow.cpp" line="246" />
         <source>Ctrl+Shift+O</source>
         <translation>Ctrl+Shift+O</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="222" />
+        <location filename="../ui/MainWindow.cpp" line="247" />
         <source>&amp;Open file...</source>
         <translation>打开文件(&amp;O)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="223" />
+        <location filename="../ui/MainWindow.cpp" line="248" />
         <source>Open image</source>
         <translation>打开图像</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="224" />
+        <location filename="../ui/MainWindow.cpp" line="249" />
         <source>CT images (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;All files (*)</source>
         <translation>CT 图像 (*.nii *.nii.gz *.dcm *.png *.jpg *.jpeg *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="228" />
+        <location filename="../ui/MainWindow.cpp" line="253" />
         <source>Open &amp;document...</source>
         <translation>打开文档(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="229" />
+        <location filename="../ui/MainWindow.cpp" line="254" />
         <source>Open workbench document</source>
         <translation>打开工作台文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="232" />
+        <location filename="../ui/MainWindow.cpp" line="257" />
         <source>Recent documents</source>
         <translation>最近的文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="235" />
+        <location filename="../ui/MainWindow.cpp" line="260" />
         <source>&amp;Save document</source>
         <translation>保存文档(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="237" />
+        <location filename="../ui/MainWindow.cpp" line="262" />
         <source>Save document &amp;as...</source>
         <translation>文档另存为(&amp;A)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="238" />
-        <location filename="../ui/MainWindow.cpp" line="422" />
+        <location filename="../ui/MainWindow.cpp" line="263" />
+        <location filename="../ui/MainWindow.cpp" line="447" />
         <source>Folder for the document</source>
         <translation>文档所在文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="242" />
+        <location filename="../ui/MainWindow.cpp" line="267" />
         <source>Load &amp;model for preview...</source>
         <translation>加载用于预览的模型(&amp;M)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="243" />
+        <location filename="../ui/MainWindow.cpp" line="268" />
         <source>Trained model folder</source>
         <translation>已训练模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246" />
-        <location filename="../ui/MainWindow.cpp" line="803" />
+        <location filename="../ui/MainWindow.cpp" line="271" />
+        <location filename="../ui/MainWindow.cpp" line="847" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="249" />
+        <location filename="../ui/MainWindow.cpp" line="274" />
         <source>Export &amp;dataset...</source>
         <translation>导出数据集(&amp;D)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="251" />
-        <location filename="../ui/MainWindow.cpp" line="256" />
-        <location filename="../ui/MainWindow.cpp" line="258" />
-        <location filename="../ui/MainWindow.cpp" line="264" />
-        <location filename="../ui/MainWindow.cpp" line="272" />
-        <location filename="../ui/MainWindow.cpp" line="279" />
+        <location filename="../ui/MainWindow.cpp" line="276" />
         <location filename="../ui/MainWindow.cpp" line="281" />
-        <location filename="../ui/MainWindow.cpp" line="293" />
-        <location filename="../ui/MainWindow.cpp" line="298" />
-        <location filename="../ui/MainWindow.cpp" line="310" />
+        <location filename="../ui/MainWindow.cpp" line="283" />
+        <location filename="../ui/MainWindow.cpp" line="289" />
+        <location filename="../ui/MainWindow.cpp" line="297" />
+        <location filename="../ui/MainWindow.cpp" line="304" />
+        <location filename="../ui/MainWindow.cpp" line="306" />
         <location filename="../ui/MainWindow.cpp" line="318" />
+        <location filename="../ui/MainWindow.cpp" line="323" />
+        <location filename="../ui/MainWindow.cpp" line="335" />
+        <location filename="../ui/MainWindow.cpp" line="343" />
         <source>Export dataset</source>
         <translation>导出数据集</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="251" />
+        <location filename="../ui/MainWindow.cpp" line="276" />
         <source>Train or load a model first.</source>
         <translation>请先训练或加载一个模型。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254" />
+        <location filename="../ui/MainWindow.cpp" line="279" />
         <source>The training slice's mask</source>
         <translation>训练层面的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254" />
+        <location filename="../ui/MainWindow.cpp" line="279" />
         <source>Every slice that has a mask</source>
         <translation>所有带掩膜的层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254" />
+        <location filename="../ui/MainWindow.cpp" line="279" />
         <source>A folder of mask files (0/1/2)...</source>
         <translation>一个掩膜文件夹（0/1/2）……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="256" />
+        <location filename="../ui/MainWindow.cpp" line="281" />
         <source>Synthesize from</source>
         <translation>合成依据</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="258" />
+        <location filename="../ui/MainWindow.cpp" line="283" />
         <source>Samples per mask</source>
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="265" />
+        <location filename="../ui/MainWindow.cpp" line="290" />
         <source>Judge %1 flags every sample.
 Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>评判模型 %1 会标记每个样本。
 剔除评判 DSC 低于此值的样本（0 表示全部保留并标记）：</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="270" />
+        <location filename="../ui/MainWindow.cpp" line="295" />
         <source>Product folders: PNG and NIfTI pairs with manifests</source>
         <translation>产品文件夹：PNG 与 NIfTI 图像/掩膜对及清单</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="270" />
+        <location filename="../ui/MainWindow.cpp" line="295" />
         <source>nnU-Net v2 raw dataset (imagesTr, labelsTr, dataset.json)</source>
         <translation>nnU-Net v2 原始数据集（imagesTr、labelsTr、dataset.json）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="271" />
+        <location filename="../ui/MainWindow.cpp" line="296" />
         <source>MONAI: NIfTI pairs with a datalist.json</source>
         <translation>MONAI：NIfTI 图像/掩膜对及 datalist.json</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="272" />
+        <location filename="../ui/MainWindow.cpp" line="297" />
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279" />
+        <location filename="../ui/MainWindow.cpp" line="304" />
         <source>nnU-Net dataset id (DatasetNNN)</source>
         <translation>nnU-Net 数据集编号（DatasetNNN）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="281" />
+        <location filename="../ui/MainWindow.cpp" line="306" />
         <source>Dataset name (letters, digits and _)</source>
         <translation>数据集名称（字母、数字和 _）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="284" />
+        <location filename="../ui/MainWindow.cpp" line="309" />
         <source>nnU-Net raw folder (nnUNet_raw) to put the dataset in</source>
         <translation>存放数据集的 nnU-Net 原始文件夹（nnUNet_raw）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="286" />
+        <location filename="../ui/MainWindow.cpp" line="311" />
         <source>New folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="298" />
+        <location filename="../ui/MainWindow.cpp" line="323" />
         <source>%1 exists. Replace it?</source>
         <translation>%1 已存在。是否替换？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="303" />
+        <location filename="../ui/MainWindow.cpp" line="328" />
         <source>Folder of masks (PNG, NPY or NIfTI; 0 background, 1 lung, 2 infection)</source>
         <translation>掩膜文件夹（PNG、NPY 或 NIfTI；0 背景，1 肺，2 感染）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="313" />
+        <location filename="../ui/MainWindow.cpp" line="338" />
         <source>%1 holds no mask files.</source>
         <translation>%1 中没有掩膜文件。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="323" />
+        <location filename="../ui/MainWindow.cpp" line="348" />
         <source>Dataset written to %1: %2 samples; the judge left out %3 suspect samples (named in manifest.json)</source>
         <translation>数据集已写入 %1：%2 个样本；评判模型剔除了 %3 个可疑样本（列于 manifest.json）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="326" />
+        <location filename="../ui/MainWindow.cpp" line="351" />
         <source>Dataset written to %1: %2 samples, each with the judge's DSC and flag in the manifests</source>
         <translation>数据集已写入 %1：%2 个样本，每个样本的评判 DSC 和标记记录在清单中</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="328" />
+        <location filename="../ui/MainWindow.cpp" line="353" />
         <source>Dataset written to %1: %2 samples</source>
         <translation>数据集已写入 %1：%2 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="330" />
+        <location filename="../ui/MainWindow.cpp" line="355" />
         <source>Ctrl+E</source>
         <translation>Ctrl+E</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="331" />
+        <location filename="../ui/MainWindow.cpp" line="356" />
         <source>&amp;Import mask...</source>
         <translation>导入掩膜(&amp;I)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="332" />
+        <location filename="../ui/MainWindow.cpp" line="357" />
         <source>&amp;Export mask...</source>
         <translation>导出掩膜(&amp;E)……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="334" />
+        <location filename="../ui/MainWindow.cpp" line="359" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="337" />
+        <location filename="../ui/MainWindow.cpp" line="362" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="338" />
-        <location filename="../ui/MainWindow.cpp" line="345" />
+        <location filename="../ui/MainWindow.cpp" line="363" />
+        <location filename="../ui/MainWindow.cpp" line="370" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="340" />
+        <location filename="../ui/MainWindow.cpp" line="365" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="341" />
+        <location filename="../ui/MainWindow.cpp" line="366" />
         <source>Ctrl+Y</source>
         <translation>Ctrl+Y</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="341" />
+        <location filename="../ui/MainWindow.cpp" line="366" />
         <source>Ctrl+Shift+Z</source>
         <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="345" />
+        <location filename="../ui/MainWindow.cpp" line="370" />
         <source>&amp;Undo %1</source>
         <translation>撤销 %1(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="352" />
+        <location filename="../ui/MainWindow.cpp" line="377" />
         <source>&amp;Brush</source>
         <translation>画笔(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="353" />
+        <location filename="../ui/MainWindow.cpp" line="378" />
         <source>&amp;Eraser</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="354" />
+        <location filename="../ui/MainWindow.cpp" line="379" />
         <source>&amp;Threshold brush</source>
         <translation>阈值画笔(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="355" />
+        <location filename="../ui/MainWindow.cpp" line="380" />
         <source>&amp;Fill</source>
         <translation>填充(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="356" />
+        <location filename="../ui/MainWindow.cpp" line="381" />
         <source>&amp;Navigate only</source>
         <translation>仅浏览(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="357" />
+        <location filename="../ui/MainWindow.cpp" line="382" />
         <source>Label: lung</source>
         <translation>标签：肺</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="358" />
+        <location filename="../ui/MainWindow.cpp" line="383" />
         <source>Label: infection</source>
         <translation>标签：感染</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="359" />
+        <location filename="../ui/MainWindow.cpp" line="384" />
         <source>Smaller brush</source>
         <translation>缩小画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="360" />
+        <location filename="../ui/MainWindow.cpp" line="385" />
         <source>Larger brush</source>
         <translation>放大画笔</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="362" />
+        <location filename="../ui/MainWindow.cpp" line="387" />
         <source>Automatic &amp;lung mask (this slice)</source>
         <translation>自动肺掩膜（当前层面）(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="363" />
+        <location filename="../ui/MainWindow.cpp" line="388" />
         <source>Automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="364" />
+        <location filename="../ui/MainWindow.cpp" line="389" />
         <source>Remove small infection islands (this slice)</source>
         <translation>去除小的感染孤岛（当前层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="371" />
+        <location filename="../ui/MainWindow.cpp" line="396" />
         <source>remove small islands</source>
         <translation>去除小孤岛</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="373" />
+        <location filename="../ui/MainWindow.cpp" line="398" />
         <source>Use this slice for &amp;training</source>
         <translation>将此层面用于训练(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="376" />
+        <location filename="../ui/MainWindow.cpp" line="401" />
         <source>Ctrl+T</source>
         <translation>Ctrl+T</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="378" />
+        <location filename="../ui/MainWindow.cpp" line="403" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="379" />
+        <location filename="../ui/MainWindow.cpp" line="404" />
         <source>Zoom to &amp;fit</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="379" />
+        <location filename="../ui/MainWindow.cpp" line="404" />
         <source>Ctrl+0</source>
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="380" />
+        <location filename="../ui/MainWindow.cpp" line="405" />
         <source>Zoom &amp;1:1</source>
         <translation>原始大小 1:1(&amp;1)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="380" />
+        <location filename="../ui/MainWindow.cpp" line="405" />
         <source>Ctrl+1</source>
         <translation>Ctrl+1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="381" />
+        <location filename="../ui/MainWindow.cpp" line="406" />
         <source>Show/hide &amp;mask</source>
         <translation>显示/隐藏掩膜(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="382" />
+        <location filename="../ui/MainWindow.cpp" line="407" />
         <source>&amp;Outline mask</source>
         <translation>掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="387" />
+        <location filename="../ui/MainWindow.cpp" line="412" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="388" />
+        <location filename="../ui/MainWindow.cpp" line="413" />
         <source> (in use in another window: read-only)</source>
         <translation>（已在另一个窗口中打开：只读）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="389" />
+        <location filename="../ui/MainWindow.cpp" line="414" />
         <source>%1%2 - CT Synthesis Workbench</source>
         <translation>%1%2 - CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="415" />
+        <location filename="../ui/MainWindow.cpp" line="440" />
         <source>Cannot open document</source>
         <translation>无法打开文档</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="428" />
+        <location filename="../ui/MainWindow.cpp" line="453" />
         <source>Folder for a copy of the document (the original is in use)</source>
         <translation>文档副本的文件夹（原文档正在使用中）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="436" />
-        <location filename="../ui/MainWindow.cpp" line="508" />
+        <location filename="../ui/MainWindow.cpp" line="461" />
+        <location filename="../ui/MainWindow.cpp" line="533" />
         <source>Open a CT series first.</source>
         <translation>请先打开一个 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="442" />
+        <location filename="../ui/MainWindow.cpp" line="467" />
         <source>Slice %1 has no lung or infection mask yet. Paint it (or use the automatic lung mask) first.</source>
         <translation>层面 %1 还没有肺或感染掩膜。请先绘制（或使用自动肺掩膜）。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="475" />
+        <location filename="../ui/MainWindow.cpp" line="500" />
         <source>Save the document first: kept samples are stored in its folder.</source>
         <translation>请先保存文档：保留的样本存放在文档文件夹中。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="520" />
+        <location filename="../ui/MainWindow.cpp" line="535" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="533" />
+        <location filename="../ui/MainWindow.cpp" line="564" />
         <source>Document in use</source>
         <translation>文档正在使用中</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="534" />
+        <location filename="../ui/MainWindow.cpp" line="565" />
         <source>%1 is open in another workbench window (%2). It is shown here, but this window will not save over it: Save asks for another folder.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）。此处可以查看，但本窗口不会覆盖保存它：保存时会要求选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="552" />
-        <location filename="../ui/MainWindow.cpp" line="569" />
+        <location filename="../ui/MainWindow.cpp" line="583" />
+        <location filename="../ui/MainWindow.cpp" line="600" />
         <source>Cannot save</source>
         <translation>无法保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="553" />
+        <location filename="../ui/MainWindow.cpp" line="584" />
         <source>%1 is open in another workbench window (%2); nothing was written. Choose another folder with Save document as.</source>
         <translation>%1 已在另一个工作台窗口中打开（%2）；未写入任何内容。请用“文档另存为”选择另一个文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="577" />
+        <location filename="../ui/MainWindow.cpp" line="608" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="597" />
+        <location filename="../ui/MainWindow.cpp" line="628" />
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="623" />
+        <location filename="../ui/MainWindow.cpp" line="654" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="625" />
+        <location filename="../ui/MainWindow.cpp" line="656" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="628" />
+        <location filename="../ui/MainWindow.cpp" line="659" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="633" />
+        <location filename="../ui/MainWindow.cpp" line="664" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="633" />
+        <location filename="../ui/MainWindow.cpp" line="664" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="638" />
+        <location filename="../ui/MainWindow.cpp" line="669" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="638" />
+        <location filename="../ui/MainWindow.cpp" line="669" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="645" />
-        <location filename="../ui/MainWindow.cpp" line="650" />
-        <location filename="../ui/MainWindow.cpp" line="653" />
+        <location filename="../ui/MainWindow.cpp" line="676" />
+        <location filename="../ui/MainWindow.cpp" line="681" />
+        <location filename="../ui/MainWindow.cpp" line="684" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="656" />
+        <location filename="../ui/MainWindow.cpp" line="687" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="662" />
+        <location filename="../ui/MainWindow.cpp" line="693" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="663" />
+        <location filename="../ui/MainWindow.cpp" line="694" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="668" />
+        <location filename="../ui/MainWindow.cpp" line="699" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="670" />
+        <location filename="../ui/MainWindow.cpp" line="701" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="676" />
+        <location filename="../ui/MainWindow.cpp" line="707" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="676" />
+        <location filename="../ui/MainWindow.cpp" line="707" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="690" />
+        <location filename="../ui/MainWindow.cpp" line="724" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="692" />
+        <location filename="../ui/MainWindow.cpp" line="726" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="694" />
+        <location filename="../ui/MainWindow.cpp" line="728" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="695" />
+        <location filename="../ui/MainWindow.cpp" line="729" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="696" />
+        <location filename="../ui/MainWindow.cpp" line="730" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="697" />
+        <location filename="../ui/MainWindow.cpp" line="731" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="704" />
+        <location filename="../ui/MainWindow.cpp" line="738" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="725" />
+        <location filename="../ui/MainWindow.cpp" line="759" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="732" />
+        <location filename="../ui/MainWindow.cpp" line="766" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="734" />
+        <location filename="../ui/MainWindow.cpp" line="768" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="769" />
+        <location filename="../ui/MainWindow.cpp" line="803" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="772" />
+        <location filename="../ui/MainWindow.cpp" line="806" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="773" />
+        <location filename="../ui/MainWindow.cpp" line="807" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="788" />
+        <location filename="../ui/MainWindow.cpp" line="822" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="807" />
+        <location filename="../ui/MainWindow.cpp" line="851" />
         <source>Cannot use this judge</source>
         <translation>无法使用此评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="813" />
+        <location filename="../ui/MainWindow.cpp" line="857" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="814" />
+        <location filename="../ui/MainWindow.cpp" line="858" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="815" />
+        <location filename="../ui/MainWindow.cpp" line="859" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="823" />
+        <location filename="../ui/MainWindow.cpp" line="867" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="824" />
+        <location filename="../ui/MainWindow.cpp" line="868" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="835" />
+        <location filename="../ui/MainWindow.cpp" line="879" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="836" />
+        <location filename="../ui/MainWindow.cpp" line="880" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="837" />
+        <location filename="../ui/MainWindow.cpp" line="881" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="838" />
+        <location filename="../ui/MainWindow.cpp" line="882" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="838" />
+        <location filename="../ui/MainWindow.cpp" line="882" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="839" />
+        <location filename="../ui/MainWindow.cpp" line="883" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="839" />
+        <location filename="../ui/MainWindow.cpp" line="883" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="840" />
+        <location filename="../ui/MainWindow.cpp" line="884" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="840" />
+        <location filename="../ui/MainWindow.cpp" line="884" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="841" />
+        <location filename="../ui/MainWindow.cpp" line="885" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="841" />
+        <location filename="../ui/MainWindow.cpp" line="885" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="841" />
+        <location filename="../ui/MainWindow.cpp" line="885" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="842" />
+        <location filename="../ui/MainWindow.cpp" line="886" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="845" />
+        <location filename="../ui/MainWindow.cpp" line="889" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="850" />
+        <location filename="../ui/MainWindow.cpp" line="894" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="861" />
+        <location filename="../ui/MainWindow.cpp" line="905" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -971,200 +1368,200 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
 <context>
     <name>ctsw::PreviewGallery</name>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="57" />
+        <location filename="../ui/PreviewGallery.cpp" line="59" />
         <source>Randomized condition</source>
         <translation>随机化条件</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="59" />
+        <location filename="../ui/PreviewGallery.cpp" line="61" />
         <source>Test-time dropout</source>
         <translation>测试时 dropout</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="65" />
+        <location filename="../ui/PreviewGallery.cpp" line="67" />
         <source>Randomized-condition magnitude on the 0-255 label scale (background, lung, infection)</source>
         <translation>随机化条件的幅度，按 0-255 标签刻度（背景、肺、感染）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="70" />
+        <location filename="../ui/PreviewGallery.cpp" line="72" />
         <source>Random alpha</source>
         <translation>随机 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="78" />
+        <location filename="../ui/PreviewGallery.cpp" line="80" />
         <source>Samples</source>
         <translation>样本数</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="80" />
+        <location filename="../ui/PreviewGallery.cpp" line="82" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="86" />
+        <location filename="../ui/PreviewGallery.cpp" line="88" />
         <source>Fusion alpha</source>
         <translation>融合 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="89" />
-        <location filename="../ui/PreviewGallery.cpp" line="321" />
+        <location filename="../ui/PreviewGallery.cpp" line="91" />
+        <location filename="../ui/PreviewGallery.cpp" line="336" />
         <source>Hold: real slice</source>
         <translation>按住：真实层面</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="90" />
+        <location filename="../ui/PreviewGallery.cpp" line="92" />
         <source>While pressed, every tile shows the real training slice (A/B comparison)</source>
         <translation>按住时，每个格子显示真实的训练层面（A/B 对比）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="92" />
-        <location filename="../ui/PreviewGallery.cpp" line="209" />
+        <location filename="../ui/PreviewGallery.cpp" line="94" />
+        <location filename="../ui/PreviewGallery.cpp" line="218" />
         <source>Judge: none</source>
         <translation>评判模型：无</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="93" />
+        <location filename="../ui/PreviewGallery.cpp" line="95" />
         <source>A segmentation model (cosingan seg-train) that checks every sample: its DSC and an ok/suspect flag on each tile, and in the exported manifests</source>
         <translation>用于检查每个样本的分割模型（cosingan seg-train）：每个缩略图及导出清单中显示其 DSC 和 正常/可疑 标记</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="96" />
+        <location filename="../ui/PreviewGallery.cpp" line="98" />
         <source>Choose a segmentation model...</source>
         <translation>选择分割模型……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="97" />
+        <location filename="../ui/PreviewGallery.cpp" line="99" />
         <source>Segmentation model folder (cosingan seg-train)</source>
         <translation>分割模型文件夹（cosingan seg-train）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="100" />
+        <location filename="../ui/PreviewGallery.cpp" line="102" />
         <source>Cannot use this judge</source>
         <translation>无法使用此评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="102" />
+        <location filename="../ui/PreviewGallery.cpp" line="104" />
         <source>No judge</source>
         <translation>不使用评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="109" />
+        <location filename="../ui/PreviewGallery.cpp" line="111" />
         <source>No model yet: train one, or load a model folder.</source>
         <translation>尚无模型：请训练一个，或加载模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="159" />
+        <location filename="../ui/PreviewGallery.cpp" line="161" />
         <source>quality: self SSIM %1, PSNR %2 dB</source>
         <translation>质量：自重建 SSIM %1，PSNR %2 dB</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="167" />
+        <location filename="../ui/PreviewGallery.cpp" line="169" />
         <source>; judge DSC lung %1, infection %2; %3 of %4 samples suspect</source>
         <translation>；评判 DSC 肺 %1，感染 %2；%4 个样本中 %3 个可疑</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="173" />
+        <location filename="../ui/PreviewGallery.cpp" line="175" />
         <source> (measured before the model was trained again)</source>
         <translation>（在模型重新训练之前测得）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="187" />
+        <location filename="../ui/PreviewGallery.cpp" line="190" />
         <source>Model %1 (%2 px)</source>
         <translation>模型 %1（%2 像素）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="188" />
+        <location filename="../ui/PreviewGallery.cpp" line="191" />
         <source>No quality figures yet: cosingan quality --model MODEL --judge SEG_MODEL records them</source>
         <translation>尚无质量数据：运行 cosingan quality --model MODEL --judge SEG_MODEL 记录</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="202" />
+        <location filename="../ui/PreviewGallery.cpp" line="211" />
         <source>Load or train a model first: the judge compares its samples with the model's training slice.</source>
         <translation>请先加载或训练模型：评判模型将其样本与模型的训练层面进行比较。</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="209" />
+        <location filename="../ui/PreviewGallery.cpp" line="218" />
         <source>Judge: %1</source>
         <translation>评判模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="233" />
+        <location filename="../ui/PreviewGallery.cpp" line="248" />
         <source>Synthesizing %1 samples...</source>
         <translation>正在合成 %1 个样本……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="258" />
+        <location filename="../ui/PreviewGallery.cpp" line="273" />
         <source>Judge DSC lung %1, infection %2</source>
         <translation>评判 DSC 肺 %1，感染 %2</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="265" />
+        <location filename="../ui/PreviewGallery.cpp" line="280" />
         <source>Synthesis failed: %1</source>
         <translation>合成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="285" />
+        <location filename="../ui/PreviewGallery.cpp" line="300" />
         <source>%1 samples in %2 s (seeds %3 to %4)</source>
         <translation>%1 个样本，用时 %2 秒（种子 %3 至 %4）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="287" />
+        <location filename="../ui/PreviewGallery.cpp" line="302" />
         <source>; judge %1: %2 ok, %3 suspect</source>
         <translation>；评判模型 %1：%2 个正常，%3 个可疑</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="311" />
+        <location filename="../ui/PreviewGallery.cpp" line="326" />
         <source>Sample %1 (seed %2)</source>
         <translation>样本 %1（种子 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="322" />
+        <location filename="../ui/PreviewGallery.cpp" line="337" />
         <source>Keep in the document</source>
         <translation>保留到文档中</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="323" />
+        <location filename="../ui/PreviewGallery.cpp" line="338" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="336" />
+        <location filename="../ui/PreviewGallery.cpp" line="351" />
         <source>Kept</source>
         <translation>已保留</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="354" />
-        <location filename="../ui/PreviewGallery.cpp" line="366" />
+        <location filename="../ui/PreviewGallery.cpp" line="369" />
+        <location filename="../ui/PreviewGallery.cpp" line="381" />
         <source>Click: open at 1:1, compare with the real slice, keep it</source>
         <translation>单击：以 1:1 打开，与真实层面对比，并可保留</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="380" />
+        <location filename="../ui/PreviewGallery.cpp" line="395" />
         <source>ok</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="380" />
+        <location filename="../ui/PreviewGallery.cpp" line="395" />
         <source>suspect</source>
         <translation>可疑</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="393" />
+        <location filename="../ui/PreviewGallery.cpp" line="408" />
         <source>no model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="394" />
+        <location filename="../ui/PreviewGallery.cpp" line="409" />
         <source>Leaving out suspect samples needs a judge: choose a segmentation model first.</source>
         <translation>剔除可疑样本需要评判模型：请先选择分割模型。</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="420" />
+        <location filename="../ui/PreviewGallery.cpp" line="432" />
         <source>Exporting the dataset...</source>
         <translation>正在导出数据集……</translation>
     </message>
     <message>
-        <location filename="../ui/PreviewGallery.cpp" line="420" />
+        <location filename="../ui/PreviewGallery.cpp" line="432" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -1346,215 +1743,215 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
 <context>
     <name>ctsw::TrainingPanel</name>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="43" />
+        <location filename="../ui/TrainingPanel.cpp" line="49" />
         <source>Fast (top scale 256)</source>
         <translation>快速（最高尺度 256）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="44" />
+        <location filename="../ui/TrainingPanel.cpp" line="50" />
         <source>Paper (9 scales to 512)</source>
         <translation>论文设置（9 个尺度，至 512）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="45" />
+        <location filename="../ui/TrainingPanel.cpp" line="51" />
         <source>Smoke test (seconds)</source>
         <translation>冒烟测试（数秒）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="46" />
+        <location filename="../ui/TrainingPanel.cpp" line="52" />
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="52" />
+        <location filename="../ui/TrainingPanel.cpp" line="59" />
         <source>Device: asking cosingan...</source>
         <translation>设备：正在询问 cosingan……</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="57" />
+        <location filename="../ui/TrainingPanel.cpp" line="64" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="58" />
-        <location filename="../ui/TrainingPanel.cpp" line="225" />
+        <location filename="../ui/TrainingPanel.cpp" line="65" />
+        <location filename="../ui/TrainingPanel.cpp" line="236" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="59" />
+        <location filename="../ui/TrainingPanel.cpp" line="66" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="60" />
+        <location filename="../ui/TrainingPanel.cpp" line="67" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="61" />
+        <location filename="../ui/TrainingPanel.cpp" line="68" />
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="62" />
+        <location filename="../ui/TrainingPanel.cpp" line="69" />
         <source>Train on the training slice (Ctrl+T marks it) and its mask</source>
         <translation>在训练层面（Ctrl+T 标记）及其掩膜上训练</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="63" />
+        <location filename="../ui/TrainingPanel.cpp" line="70" />
         <source>Finish the current iteration, keep a checkpoint; Resume continues later</source>
         <translation>完成当前迭代并保留检查点；之后可“继续训练”</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="64" />
+        <location filename="../ui/TrainingPanel.cpp" line="71" />
         <source>End training at once and discard this run</source>
         <translation>立即结束训练并丢弃本次运行</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="70" />
-        <location filename="../ui/TrainingPanel.cpp" line="237" />
+        <location filename="../ui/TrainingPanel.cpp" line="81" />
+        <location filename="../ui/TrainingPanel.cpp" line="248" />
         <source>Not started</source>
         <translation>尚未开始</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="80" />
+        <location filename="../ui/TrainingPanel.cpp" line="91" />
         <source>iteration (whole schedule)</source>
         <translation>迭代（整个训练计划）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="81" />
+        <location filename="../ui/TrainingPanel.cpp" line="92" />
         <source>loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="90" />
+        <location filename="../ui/TrainingPanel.cpp" line="101" />
         <source>Log scale</source>
         <translation>对数刻度</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="91" />
+        <location filename="../ui/TrainingPanel.cpp" line="102" />
         <source>Smooth</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="92" />
+        <location filename="../ui/TrainingPanel.cpp" line="103" />
         <source>Export CSV...</source>
         <translation>导出 CSV……</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="93" />
+        <location filename="../ui/TrainingPanel.cpp" line="104" />
         <source>Export PNG...</source>
         <translation>导出 PNG……</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="107" />
+        <location filename="../ui/TrainingPanel.cpp" line="118" />
         <source>Device: %1</source>
         <translation>设备：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="128" />
+        <location filename="../ui/TrainingPanel.cpp" line="139" />
         <source>Export loss curves</source>
         <translation>导出损失曲线</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="128" />
+        <location filename="../ui/TrainingPanel.cpp" line="139" />
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="132" />
+        <location filename="../ui/TrainingPanel.cpp" line="143" />
         <source>Export loss plot</source>
         <translation>导出损失图</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="132" />
+        <location filename="../ui/TrainingPanel.cpp" line="143" />
         <source>PNG (*.png)</source>
         <translation>PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="138" />
+        <location filename="../ui/TrainingPanel.cpp" line="149" />
         <source>iteration %1</source>
         <translation>迭代 %1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="157" />
+        <location filename="../ui/TrainingPanel.cpp" line="168" />
         <source>No word from the trainer for %1 s: it may be stalled. Stop or Cancel it if it does not recover.</source>
         <translation>训练器已有 %1 秒没有消息：可能已停滞。如果没有恢复，请停止或取消。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="169" />
+        <location filename="../ui/TrainingPanel.cpp" line="180" />
         <source>About 2 minutes on a current GPU (103 s measured on an NVIDIA H200).</source>
         <translation>在当前的 GPU 上约 2 分钟（在 NVIDIA H200 上实测 103 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="173" />
+        <location filename="../ui/TrainingPanel.cpp" line="184" />
         <source>About 15 minutes on 2 CPU cores.</source>
         <translation>在 2 个 CPU 核心上约 15 分钟。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="174" />
+        <location filename="../ui/TrainingPanel.cpp" line="185" />
         <source>About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).</source>
         <translation>在 2 个 CPU 核心上约 65 小时：适合在 GPU 上运行（cosingan train --device cuda）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="171" />
-        <location filename="../ui/TrainingPanel.cpp" line="175" />
+        <location filename="../ui/TrainingPanel.cpp" line="182" />
+        <location filename="../ui/TrainingPanel.cpp" line="186" />
         <source>A few seconds; for checking the set-up, not for use.</source>
         <translation>数秒；用于检查环境，不用于实际使用。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="170" />
+        <location filename="../ui/TrainingPanel.cpp" line="181" />
         <source>About 40 minutes on a current GPU (per-iteration times measured on an NVIDIA H200).</source>
         <translation>在当前的 GPU 上约 40 分钟（按在 NVIDIA H200 上实测的每次迭代时间估算）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="225" />
+        <location filename="../ui/TrainingPanel.cpp" line="236" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="240" />
+        <location filename="../ui/TrainingPanel.cpp" line="251" />
         <source>Training the feature U-Net on the slice: %1 / %2</source>
         <translation>正在该层面上训练特征 U-Net：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="241" />
+        <location filename="../ui/TrainingPanel.cpp" line="252" />
         <source>Scale %1 of %2 (%3 px), stage %4: iteration %5 / %6  |  %7 it/s  |  ETA %8</source>
         <translation>尺度 %1 / %2（%3 像素），阶段 %4：迭代 %5 / %6  |  %7 次/秒  |  剩余 %8</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="245" />
+        <location filename="../ui/TrainingPanel.cpp" line="256" />
         <source>Paused (the trainer keeps its state; Continue goes on)</source>
         <translation>已暂停（训练器保留其状态；“继续”可接着进行）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="246" />
+        <location filename="../ui/TrainingPanel.cpp" line="257" />
         <source>Stopping... (finishing the iteration and writing a checkpoint)</source>
         <translation>正在停止……（完成当前迭代并写入检查点）</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="247" />
+        <location filename="../ui/TrainingPanel.cpp" line="258" />
         <source>Stopped with a checkpoint; Resume continues from it</source>
         <translation>已停止并保存检查点；“继续训练”将从该处开始</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="250" />
+        <location filename="../ui/TrainingPanel.cpp" line="261" />
         <source>Finished: model in %1</source>
         <translation>已完成：模型位于 %1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="253" />
+        <location filename="../ui/TrainingPanel.cpp" line="264" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="254" />
+        <location filename="../ui/TrainingPanel.cpp" line="265" />
         <source>Hint: %1</source>
         <translation>提示：%1</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="256" />
+        <location filename="../ui/TrainingPanel.cpp" line="267" />
         <source>Cancelled; the run was discarded</source>
         <translation>已取消；本次运行已丢弃</translation>
     </message>
