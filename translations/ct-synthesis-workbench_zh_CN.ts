@@ -3,7 +3,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="70" />
+        <location filename="../ui/DatasetPanel.cpp" line="71" />
         <source>Browse...</source>
         <translation>浏览……</translation>
     </message>
@@ -11,383 +11,393 @@
 <context>
     <name>ctsw::DatasetPanel</name>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="98" />
+        <location filename="../ui/DatasetPanel.cpp" line="99" />
         <source>Model and masks</source>
         <translation>模型与掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="100" />
+        <location filename="../ui/DatasetPanel.cpp" line="102" />
         <source>model folder (cosingan train)</source>
         <translation>模型文件夹（cosingan train）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="101" />
+        <location filename="../ui/DatasetPanel.cpp" line="103" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="101" />
+        <location filename="../ui/DatasetPanel.cpp" line="103" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="102" />
-        <source>optional: a second model to fuse with</source>
-        <translation>可选：用于融合的第二个模型</translation>
-    </message>
-    <message>
-        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
         <source>Fuse with</source>
         <translation>融合</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
         <source>Second model folder</source>
         <translation>第二个模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="107" />
         <source>This slice's mask</source>
         <translation>本切片的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="107" />
         <source>Every slice with a mask</source>
         <translation>所有带掩膜的切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="107" />
         <source>A folder of masks (0/1/2)</source>
         <translation>掩膜文件夹（0/1/2）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="107" />
         <source>Generate lesions on this series</source>
         <translation>在本序列上生成病灶</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="106" />
+        <location filename="../ui/DatasetPanel.cpp" line="110" />
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="108" />
+        <location filename="../ui/DatasetPanel.cpp" line="112" />
         <source>The training slice (or the current one) as painted.</source>
         <translation>训练切片（或当前切片）的已绘制掩膜。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="109" />
+        <location filename="../ui/DatasetPanel.cpp" line="113" />
         <source>Every slice of the document that has lung or infection.</source>
         <translation>文档中所有含肺或感染的切片。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="110" />
+        <location filename="../ui/DatasetPanel.cpp" line="114" />
         <source>folder of PNG / NPY / NIfTI masks</source>
         <translation>PNG / NPY / NIfTI 掩膜文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="111" />
+        <location filename="../ui/DatasetPanel.cpp" line="115" />
         <source>Folder of masks</source>
         <translation>掩膜文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="115" />
-        <source>annotated masks: a folder, a MedSeg folder or one mask</source>
-        <translation>标注掩膜：文件夹、MedSeg 文件夹或单个掩膜</translation>
-    </message>
-    <message>
-        <location filename="../ui/DatasetPanel.cpp" line="116" />
+        <location filename="../ui/DatasetPanel.cpp" line="121" />
         <source>Lesions like</source>
         <translation>病灶参照</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="116" />
+        <location filename="../ui/DatasetPanel.cpp" line="121" />
         <source>Annotated masks (or a MedSeg folder)</source>
         <translation>标注掩膜（或 MedSeg 文件夹）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="125" />
+        <location filename="../ui/DatasetPanel.cpp" line="130" />
         <source> per slice</source>
         <translation> 每切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="127" />
-        <location filename="../ui/DatasetPanel.cpp" line="147" />
+        <location filename="../ui/DatasetPanel.cpp" line="132" />
+        <location filename="../ui/DatasetPanel.cpp" line="153" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="130" />
+        <location filename="../ui/DatasetPanel.cpp" line="135" />
         <source>Slices</source>
         <translation>切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="134" />
-        <source>as in the annotated masks</source>
-        <translation>与标注掩膜相同</translation>
-    </message>
-    <message>
-        <location filename="../ui/DatasetPanel.cpp" line="149" />
+        <location filename="../ui/DatasetPanel.cpp" line="155" />
         <source>Burden</source>
         <translation>感染负荷</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="150" />
+        <location filename="../ui/DatasetPanel.cpp" line="157" />
         <source>favour peripheral and posterior lung (as COVID-19 does)</source>
         <translation>偏向肺外周与后部（符合 COVID-19 特点）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="157" />
+        <location filename="../ui/DatasetPanel.cpp" line="164" />
         <source>Samples and output</source>
         <translation>样本与输出</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="162" />
+        <location filename="../ui/DatasetPanel.cpp" line="180" />
         <source>Samples per mask</source>
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="166" />
+        <location filename="../ui/DatasetPanel.cpp" line="178" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="170" />
+        <location filename="../ui/DatasetPanel.cpp" line="104" />
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="120" />
+        <source>annotated masks or a MedSeg folder</source>
+        <translation>标注掩膜或 MedSeg 文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="139" />
+        <source>from the masks</source>
+        <translation>取自掩膜</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="140" />
+        <source>The 10th to 90th percentile of the annotated masks' infected lung fraction</source>
+        <translation>标注掩膜感染肺比例的第 10 至第 90 百分位</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="156" />
+        <source>peripheral</source>
+        <translation>外周</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="184" />
         <source>randomized condition</source>
         <translation>随机化条件</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="172" />
+        <location filename="../ui/DatasetPanel.cpp" line="186" />
         <source>test-time dropout</source>
         <translation>测试时 dropout</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="177" />
+        <location filename="../ui/DatasetPanel.cpp" line="191" />
         <source>random alpha</source>
         <translation>随机 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="178" />
+        <location filename="../ui/DatasetPanel.cpp" line="192" />
         <source>Fusion weight of the first model (with a second model)</source>
         <translation>第一个模型的融合权重（有第二个模型时）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="182" />
+        <location filename="../ui/DatasetPanel.cpp" line="196" />
         <source>Diversity</source>
         <translation>多样性</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="184" />
+        <location filename="../ui/DatasetPanel.cpp" line="201" />
         <source>Product folders (PNG + NIfTI, manifests)</source>
         <translation>产品文件夹（PNG + NIfTI，清单）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="185" />
+        <location filename="../ui/DatasetPanel.cpp" line="202" />
         <source>nnU-Net v2 raw dataset</source>
         <translation>nnU-Net v2 原始数据集</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="186" />
+        <location filename="../ui/DatasetPanel.cpp" line="203" />
         <source>MONAI datalist</source>
         <translation>MONAI 数据列表</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="187" />
+        <location filename="../ui/DatasetPanel.cpp" line="215" />
+        <source>nnU-Net dataset id and name</source>
+        <translation>nnU-Net 数据集编号和名称</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="216" />
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="194" />
+        <location filename="../ui/DatasetPanel.cpp" line="211" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="198" />
-        <source>nnU-Net id, name</source>
-        <translation>nnU-Net 编号、名称</translation>
-    </message>
-    <message>
-        <location filename="../ui/DatasetPanel.cpp" line="199" />
-        <source>optional: a segmentation model (cosingan seg-train)</source>
-        <translation>可选：分割模型（cosingan seg-train）</translation>
-    </message>
-    <message>
-        <location filename="../ui/DatasetPanel.cpp" line="200" />
+        <location filename="../ui/DatasetPanel.cpp" line="225" />
         <source>Judge</source>
         <translation>评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="200" />
+        <location filename="../ui/DatasetPanel.cpp" line="218" />
         <source>Judge segmentation model</source>
         <translation>评判分割模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="204" />
+        <location filename="../ui/DatasetPanel.cpp" line="217" />
+        <source>optional: seg-train model</source>
+        <translation>可选：seg-train 模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="222" />
         <source>keep all, flagged</source>
         <translation>全部保留并标记</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="205" />
-        <source>Leave out below DSC</source>
-        <translation>剔除 DSC 低于</translation>
+        <location filename="../ui/DatasetPanel.cpp" line="223" />
+        <source>Leave out samples whose judge DSC is below this</source>
+        <translation>剔除评判 DSC 低于此值的样本</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="206" />
+        <location filename="../ui/DatasetPanel.cpp" line="226" />
         <source>new folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="207" />
+        <location filename="../ui/DatasetPanel.cpp" line="227" />
         <source>Write to</source>
         <translation>写入到</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="207" />
+        <location filename="../ui/DatasetPanel.cpp" line="227" />
         <source>Folder for the dataset</source>
         <translation>数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="211" />
+        <location filename="../ui/DatasetPanel.cpp" line="231" />
         <source>Write dataset</source>
         <translation>写出数据集</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="212" />
+        <location filename="../ui/DatasetPanel.cpp" line="232" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="213" />
+        <location filename="../ui/DatasetPanel.cpp" line="233" />
         <source>Write cluster run...</source>
         <translation>写出集群任务……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="214" />
+        <location filename="../ui/DatasetPanel.cpp" line="234" />
         <source>Writes this request as a cosingan batch plan with SLURM scripts; nothing is submitted</source>
         <translation>将此请求写为带 SLURM 脚本的 cosingan batch 计划；不提交任何作业</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="223" />
+        <location filename="../ui/DatasetPanel.cpp" line="244" />
         <source>Choose a model and masks.</source>
         <translation>请选择模型和掩膜。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="230" />
+        <location filename="../ui/DatasetPanel.cpp" line="251" />
         <source>Written</source>
         <translation>已写出</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="253" />
+        <location filename="../ui/DatasetPanel.cpp" line="275" />
         <source>estimating...</source>
         <translation>估算中……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="254" />
+        <location filename="../ui/DatasetPanel.cpp" line="276" />
         <source>about %1 s left</source>
         <translation>约剩 %1 秒</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="255" />
+        <location filename="../ui/DatasetPanel.cpp" line="277" />
         <source>%1 - %2 % after %3 s, %4</source>
         <translation>%1 - %3 秒后 %2 %，%4</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="264" />
+        <location filename="../ui/DatasetPanel.cpp" line="286" />
         <source>New folder for the cluster run</source>
         <translation>集群任务的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="268" />
+        <location filename="../ui/DatasetPanel.cpp" line="290" />
         <source>Cluster run written to %1 (nothing submitted). On the cluster: cosingan batch resubmit %1, then cosingan batch merge %1. The scripts call this machine's cosingan; edit them where the cluster's lives elsewhere.</source>
         <translation>集群任务已写入 %1（未提交）。在集群上：cosingan batch resubmit %1，然后 cosingan batch merge %1。脚本调用本机的 cosingan；若集群上的位置不同，请修改脚本。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="271" />
+        <location filename="../ui/DatasetPanel.cpp" line="293" />
         <source>Cannot write the cluster run: %1</source>
         <translation>无法写出集群任务：%1</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="342" />
+        <location filename="../ui/DatasetPanel.cpp" line="364" />
         <source>Choose a trained model (Browse... beside Model).</source>
         <translation>请选择已训练的模型（模型旁的“浏览……”）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="343" />
+        <location filename="../ui/DatasetPanel.cpp" line="365" />
         <source>Choose a folder for the dataset (Write to).</source>
         <translation>请选择数据集文件夹（写入到）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="356" />
+        <location filename="../ui/DatasetPanel.cpp" line="378" />
         <source>Open a CT series and paint or load a mask first.</source>
         <translation>请先打开 CT 序列并绘制或加载掩膜。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="358" />
+        <location filename="../ui/DatasetPanel.cpp" line="380" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="367" />
+        <location filename="../ui/DatasetPanel.cpp" line="389" />
         <source>Open the CT series to place lesions on first.</source>
         <translation>请先打开要放置病灶的 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="368" />
+        <location filename="../ui/DatasetPanel.cpp" line="390" />
         <source>Choose annotated masks to take the lesions from (Lesions like).</source>
         <translation>请选择提供病灶的标注掩膜（病灶参照）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="369" />
+        <location filename="../ui/DatasetPanel.cpp" line="391" />
         <source>The first slice comes after the last one.</source>
         <translation>起始切片在结束切片之后。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="379" />
+        <location filename="../ui/DatasetPanel.cpp" line="401" />
         <source>The lowest burden is above the highest.</source>
         <translation>最低负荷高于最高负荷。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="400" />
+        <location filename="../ui/DatasetPanel.cpp" line="422" />
         <source>A dataset is being written.</source>
         <translation>正在写出数据集。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="417" />
+        <location filename="../ui/DatasetPanel.cpp" line="439" />
         <source>Loading the model...</source>
         <translation>正在加载模型……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="444" />
+        <location filename="../ui/DatasetPanel.cpp" line="466" />
         <source>Cancelling: nothing partial is kept...</source>
         <translation>正在取消：不保留任何不完整的结果……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="457" />
+        <location filename="../ui/DatasetPanel.cpp" line="479" />
         <source>Cancelled; no dataset was left behind.</source>
         <translation>已取消；未留下数据集。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="457" />
+        <location filename="../ui/DatasetPanel.cpp" line="479" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="465" />
+        <location filename="../ui/DatasetPanel.cpp" line="487" />
         <source>Wrote %1 samples to %2 in %3 s.</source>
         <translation>已在 %3 秒内向 %2 写出 %1 个样本。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="467" />
+        <location filename="../ui/DatasetPanel.cpp" line="489" />
         <source> Lesion masks: %1 on %2 slices (%3 slices skipped) in %4.</source>
         <translation> 病灶掩膜：%2 个切片上共 %1 个（跳过 %3 个切片），位于 %4。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="472" />
+        <location filename="../ui/DatasetPanel.cpp" line="494" />
         <source> The judge left out %1 suspect samples (named in manifest.json).</source>
         <translation> 评判模型剔除了 %1 个可疑样本（列于 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="473" />
+        <location filename="../ui/DatasetPanel.cpp" line="495" />
         <source> %1 masks had no source slice: their body outline was estimated from the lungs.</source>
         <translation> %1 个掩膜没有源切片：其体轮廓由肺估计。</translation>
     </message>

@@ -58,6 +58,7 @@ QLineEdit* pathEdit(const QString& placeholder, QWidget* parent) {
     auto* e = new QLineEdit(parent);
     e->setPlaceholderText(placeholder);
     e->setClearButtonEnabled(true);
+    e->setMinimumWidth(60);  // paths are long; the field scrolls rather than widening the panel
     return e;
 }
 
@@ -97,12 +98,15 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     // Column 1: what to synthesize with and from.
     auto* what = new QGroupBox(tr("Model and masks"), this);
     auto* wf = new QFormLayout(what);
+    wf->setVerticalSpacing(3);
     model_ = pathEdit(tr("model folder (cosingan train)"), what);
     wf->addRow(tr("Model"), withBrowse(model_, [this] { browseFolder(model_, tr("Model folder")); }, what));
-    model2_ = pathEdit(tr("optional: a second model to fuse with"), what);
+    model2_ = pathEdit(tr("optional"), what);
     wf->addRow(tr("Fuse with"), withBrowse(model2_, [this] { browseFolder(model2_, tr("Second model folder")); }, what));
     source_ = new QComboBox(what);
     source_->addItems({tr("This slice's mask"), tr("Every slice with a mask"), tr("A folder of masks (0/1/2)"), tr("Generate lesions on this series")});
+    source_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    source_->setMinimumContentsLength(12);
     wf->addRow(tr("Masks"), source_);
     sourceOptions_ = new QStackedWidget(what);
     sourceOptions_->addWidget(new QLabel(tr("The training slice (or the current one) as painted."), sourceOptions_));
@@ -111,8 +115,9 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     sourceOptions_->addWidget(withBrowse(maskFolder_, [this] { browseFolder(maskFolder_, tr("Folder of masks")); }, sourceOptions_));
     auto* lesions = new QWidget(sourceOptions_);
     auto* lf = new QFormLayout(lesions);
+    lf->setVerticalSpacing(3);
     lf->setContentsMargins(0, 0, 0, 0);
-    like_ = pathEdit(tr("annotated masks: a folder, a MedSeg folder or one mask"), lesions);
+    like_ = pathEdit(tr("annotated masks or a MedSeg folder"), lesions);
     lf->addRow(tr("Lesions like"), withBrowse(like_, [this] { browseFolder(like_, tr("Annotated masks (or a MedSeg folder)")); }, lesions));
     auto* sliceRow = new QWidget(lesions);
     auto* sh = new QHBoxLayout(sliceRow);
@@ -131,7 +136,8 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     auto* burdenRow = new QWidget(lesions);
     auto* bh = new QHBoxLayout(burdenRow);
     bh->setContentsMargins(0, 0, 0, 0);
-    burdenFromMasks_ = new QCheckBox(tr("as in the annotated masks"), burdenRow);
+    burdenFromMasks_ = new QCheckBox(tr("from the masks"), burdenRow);
+    burdenFromMasks_->setToolTip(tr("The 10th to 90th percentile of the annotated masks' infected lung fraction"));
     burdenFromMasks_->setChecked(true);
     burdenLow_ = new QDoubleSpinBox(burdenRow);
     burdenHigh_ = new QDoubleSpinBox(burdenRow);
@@ -147,8 +153,9 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     bh->addWidget(new QLabel(tr("to"), burdenRow));
     bh->addWidget(burdenHigh_);
     lf->addRow(tr("Burden"), burdenRow);
-    peripheral_ = new QCheckBox(tr("favour peripheral and posterior lung (as COVID-19 does)"), lesions);
-    lf->addRow(QString(), peripheral_);
+    peripheral_ = new QCheckBox(tr("peripheral"), burdenRow);
+    peripheral_->setToolTip(tr("favour peripheral and posterior lung (as COVID-19 does)"));
+    bh->addWidget(peripheral_);
     sourceOptions_->addWidget(lesions);
     wf->addRow(sourceOptions_);
     top->addWidget(what, 3);
@@ -156,14 +163,21 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     // Column 2: how many, how diverse, where and in which layout.
     auto* how = new QGroupBox(tr("Samples and output"), this);
     auto* hf = new QFormLayout(how);
-    count_ = new QSpinBox(how);
+    hf->setVerticalSpacing(3);
+    // Related settings share a row, so that the panel fits the dock's default height.
+    auto* countRow = new QWidget(how);
+    auto* ch = new QHBoxLayout(countRow);
+    ch->setContentsMargins(0, 0, 0, 0);
+    count_ = new QSpinBox(countRow);
     count_->setRange(1, 100000);
     count_->setValue(10);
-    hf->addRow(tr("Samples per mask"), count_);
-    seed_ = new QSpinBox(how);
+    seed_ = new QSpinBox(countRow);
     seed_->setRange(0, 1 << 30);
     seed_->setValue(1);
-    hf->addRow(tr("Seed"), seed_);
+    ch->addWidget(count_, 1);
+    ch->addWidget(new QLabel(tr("Seed"), countRow));
+    ch->addWidget(seed_, 1);
+    hf->addRow(tr("Samples per mask"), countRow);
     auto* diversity = new QWidget(how);
     auto* dh = new QHBoxLayout(diversity);
     dh->setContentsMargins(0, 0, 0, 0);
@@ -180,14 +194,17 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     dh->addWidget(dropout_);
     dh->addWidget(alpha_);
     hf->addRow(tr("Diversity"), diversity);
-    layout_ = new QComboBox(how);
-    layout_->addItem(tr("Product folders (PNG + NIfTI, manifests)"), QStringLiteral("product"));
-    layout_->addItem(tr("nnU-Net v2 raw dataset"), QStringLiteral("nnunet"));
-    layout_->addItem(tr("MONAI datalist"), QStringLiteral("monai"));
-    hf->addRow(tr("Layout"), layout_);
     auto* nn = new QWidget(how);
     auto* nh = new QHBoxLayout(nn);
     nh->setContentsMargins(0, 0, 0, 0);
+    layout_ = new QComboBox(nn);
+    layout_->addItem(tr("Product folders (PNG + NIfTI, manifests)"), QStringLiteral("product"));
+    layout_->addItem(tr("nnU-Net v2 raw dataset"), QStringLiteral("nnunet"));
+    layout_->addItem(tr("MONAI datalist"), QStringLiteral("monai"));
+    // Long item texts must not widen the panel past the dock: the combos show what fits.
+    layout_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    layout_->setMinimumContentsLength(10);
+    nh->addWidget(layout_, 2);
     datasetId_ = new QSpinBox(nn);
     datasetId_->setRange(1, 999);
     datasetId_->setValue(501);
@@ -195,14 +212,17 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     datasetName_ = new QLineEdit(QStringLiteral("CoSinGAN"), nn);
     nh->addWidget(datasetId_);
     nh->addWidget(datasetName_, 1);
-    hf->addRow(tr("nnU-Net id, name"), nn);
-    judge_ = pathEdit(tr("optional: a segmentation model (cosingan seg-train)"), how);
-    hf->addRow(tr("Judge"), withBrowse(judge_, [this] { browseFolder(judge_, tr("Judge segmentation model")); }, how));
-    minDice_ = new QDoubleSpinBox(how);
+    datasetName_->setToolTip(tr("nnU-Net dataset id and name"));
+    hf->addRow(tr("Layout"), nn);
+    judge_ = pathEdit(tr("optional: seg-train model"), how);
+    auto* judgeRow = withBrowse(judge_, [this] { browseFolder(judge_, tr("Judge segmentation model")); }, how);
+    minDice_ = new QDoubleSpinBox(judgeRow);
     minDice_->setRange(0, 1);
     minDice_->setSingleStep(0.05);
     minDice_->setSpecialValueText(tr("keep all, flagged"));
-    hf->addRow(tr("Leave out below DSC"), minDice_);
+    minDice_->setToolTip(tr("Leave out samples whose judge DSC is below this"));
+    static_cast<QHBoxLayout*>(judgeRow->layout())->addWidget(minDice_);
+    hf->addRow(tr("Judge"), judgeRow);
     out_ = pathEdit(tr("new folder for the dataset"), how);
     hf->addRow(tr("Write to"), withBrowse(out_, [this] { browseFolder(out_, tr("Folder for the dataset")); }, how));
     auto* buttons = new QWidget(how);
@@ -215,11 +235,12 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     bb->addWidget(start_);
     bb->addWidget(cancel_);
     bb->addWidget(cluster_);
-    hf->addRow(buttons);
-    bar_ = new QProgressBar(how);
+    bar_ = new QProgressBar(buttons);
     bar_->setRange(0, 1000);
     bar_->setValue(0);
-    hf->addRow(bar_);
+    bar_->setMinimumWidth(60);
+    bb->addWidget(bar_, 1);
+    hf->addRow(buttons);
     status_ = new QLabel(tr("Choose a model and masks."), how);
     status_->setWordWrap(true);
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -235,8 +256,9 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     grid_->setResizeMode(QListView::Adjust);
     grid_->setMovement(QListView::Static);
     grid_->setSpacing(4);
+    grid_->setMinimumWidth(100);
     sv->addWidget(grid_);
-    top->addWidget(shown, 2);
+    top->addWidget(shown, 3);
 
     poll_ = new QTimer(this);
     poll_->setInterval(200);

@@ -379,6 +379,14 @@ ZH = {
     " Lesion masks: %1 on %2 slices (%3 slices skipped) in %4.": " 病灶掩膜：%2 个切片上共 %1 个（跳过 %3 个切片），位于 %4。",
     " The judge left out %1 suspect samples (named in manifest.json).": " 评判模型剔除了 %1 个可疑样本（列于 manifest.json）。",
     " %1 masks had no source slice: their body outline was estimated from the lungs.": " %1 个掩膜没有源切片：其体轮廓由肺估计。",
+    "from the masks": "取自掩膜",
+    "The 10th to 90th percentile of the annotated masks' infected lung fraction": "标注掩膜感染肺比例的第 10 至第 90 百分位",
+    "optional": "可选",
+    "peripheral": "外周",
+    "optional: seg-train model": "可选：seg-train 模型",
+    "annotated masks or a MedSeg folder": "标注掩膜或 MedSeg 文件夹",
+    "Leave out samples whose judge DSC is below this": "剔除评判 DSC 低于此值的样本",
+    "nnU-Net dataset id and name": "nnU-Net 数据集编号和名称",
 }
 # Key sequences stay as they are in every language.
 KEYS = {"Ctrl+E", "Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
