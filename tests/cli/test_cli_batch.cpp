@@ -429,3 +429,48 @@ TEST_F(CliBatch, RealDataTasksTrainSynthesizeMergeAndResubmitOnlyTheBrokenPart) 
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(has(r.out, "merged 6 samples from 2 parts")) << r.out;
 }
+
+TEST_F(CliBatch, RealDataPlanNamesATrainedModelAndGeneratesItsLesionMasks) {
+    const std::string data = ctsw::test::dataDir();
+    if (data.empty()) GTEST_SKIP() << "real data folder not found; skipping";
+    const std::string d = data + "/covid19-ct-seg-slices/";
+    const std::string model = work_.file("model");
+    CommandResult r = run("train --image " + shellQuote(d + "coronacases_001_image_slice_110.npy") + " --mask " + shellQuote(d + "coronacases_001_masks_slice_110.npy") +
+                          " --mapping lung-left-right --orient flip-y --preset smoke --threads 1 --out " + shellQuote(model));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string lesions = R"("lesions": {"image": ")" + data + R"(/dicom/chest-ct-A0002", "like": ")" + data +
+                                R"(/medseg-covid/train", "slices": "10:12", "count": 1, "seed": 2, "burden": [0.05, 0.2]})";
+    writeFile(work_.file("plan.json"), R"({"train": [{"model": ")" + model + R"("}], )" + lesions + R"(, "synthesize": {"count": 2}})");
+    const std::string runDir = work_.file("run");
+    r = run("batch submit " + shellQuote(work_.file("plan.json")) + " --out " + shellQuote(runDir) + " --cpus 1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const Json runJson = readJsonFile(runDir + "/run.json");
+    EXPECT_EQ(runJson.at("train")[0].at("model").asString(), model);
+    ASSERT_EQ(runJson.at("synthesize")[0].at("masks").size(), 3u);  // one per slice, made when the run was written
+    for (const Json& m : runJson.at("synthesize")[0].at("masks").asArray()) {
+        EXPECT_EQ(m.asString().rfind(runDir + "/lesions/masks/", 0), 0u) << m.asString();
+        EXPECT_TRUE(fs::exists(m.asString())) << m.asString();
+    }
+    // The model is trained already: only the synthesis array is submitted, with nothing to wait for.
+    const auto calls = lines(readFile(log()));
+    ASSERT_EQ(calls.size(), 1u) << readFile(log());
+    EXPECT_TRUE(has(calls[0], "synth.sbatch")) << calls[0];
+    EXPECT_FALSE(has(calls[0], "--dependency")) << calls[0];
+    r = run("batch task " + shellQuote(runDir) + " train 0 --threads 1");
+    EXPECT_EQ(r.exitCode, 0) << r.err;  // confirms the named model, trains nothing
+    r = run("batch task " + shellQuote(runDir) + " synthesize 0 --threads 1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = run("batch merge " + shellQuote(runDir));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readJsonFile(runDir + "/dataset/manifest.json").at("samples").size(), 6u);
+
+    // Masks and lesions together, or an incomplete model, are refused by name before anything is queued.
+    writeFile(work_.file("both.json"), R"({"train": [{"model": ")" + model + R"("}], )" + lesions + R"(, "synthesize": {"masks": ")" + d + R"("}})");
+    r = run("batch submit " + shellQuote(work_.file("both.json")) + " --out " + shellQuote(work_.file("run2")) + " --dry-run");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(has(r.err, "one of the two")) << r.err;
+    writeFile(work_.file("nomodel.json"), R"({"train": [{"model": ")" + work_.file("nothing") + R"("}], )" + lesions + R"(, "synthesize": {}})");
+    r = run("batch submit " + shellQuote(work_.file("nomodel.json")) + " --out " + shellQuote(work_.file("run3")) + " --dry-run");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(has(r.err, "nothing")) << r.err;
+}

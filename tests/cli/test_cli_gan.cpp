@@ -358,6 +358,26 @@ TEST_F(CliGanData, LesionsFromMedSegMasksLandInsideTheLungWithinTheBurdenRepeata
     const LabelVolume nifti = readNiftiLabels(work_.file("n/masks/slice0011_000.nii.gz"), LabelMapping::named("identity"));
     EXPECT_EQ(nifti.depth(), 1);
     EXPECT_LT(nifti.geometry().spacing[0], 1.0);  // the series' sub-millimetre pixels, not 1 mm
+    // synthesize --image SERIES (no --slice): each NIfTI mask's own slice of the series is its source,
+    // so a body_condition model follows that slice's body outline; without --image it is estimated.
+    ctsw::test::writeFile(work_.file("body.json"), "{\"body_condition\": true}");
+    r = run("train --image " + shellQuote(ct) + " --slice 11 --mask " + shellQuote(work_.file("n/masks/slice0011_000.nii.gz")) +
+            " --preset smoke --config " + shellQuote(work_.file("body.json")) + " --threads 1 --out " + shellQuote(work_.file("bm")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --masks " + shellQuote(work_.file("n/masks")) + " --image " + shellQuote(ct) +
+            " --count 1 --threads 1 --out " + shellQuote(work_.file("bs")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readJsonFile(work_.file("bs/manifest.json")).stringOr("body_outline", ""), "from each mask's source slice");
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --masks " + shellQuote(work_.file("n/masks")) + " --count 1 --threads 1 --out " +
+            shellQuote(work_.file("be")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(readJsonFile(work_.file("be/manifest.json")).stringOr("body_outline", "").find("estimated"), std::string::npos);
+    // A mask that lies on no slice of the series (a PNG has no position) is refused, naming it.
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --mask " + shellQuote(work_.file("c/masks/slice0010_000.png")) + " --image " +
+            shellQuote(ct) + " --count 1 --out " + shellQuote(work_.file("bp")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("lies on no slice"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("slice0010_000.png"), std::string::npos) << r.err;
     // Masks without lung, and bad bounds, are refused with the reason.
     r = run("lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train/GT_multiclass/0.png") + " --like-mapping ggo-consolidation --out " +
             shellQuote(work_.file("d")));
