@@ -3,7 +3,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="71" />
+        <location filename="../ui/DatasetPanel.cpp" line="77" />
         <source>Browse...</source>
         <translation>浏览……</translation>
     </message>
@@ -11,253 +11,254 @@
 <context>
     <name>ctsw::DatasetPanel</name>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="99" />
+        <location filename="../ui/DatasetPanel.cpp" line="105" />
         <source>Model and masks</source>
         <translation>模型与掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="102" />
+        <location filename="../ui/DatasetPanel.cpp" line="108" />
         <source>model folder (cosingan train)</source>
         <translation>模型文件夹（cosingan train）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <location filename="../ui/DatasetPanel.cpp" line="109" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="103" />
+        <location filename="../ui/DatasetPanel.cpp" line="109" />
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="111" />
         <source>Fuse with</source>
         <translation>融合</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="105" />
+        <location filename="../ui/DatasetPanel.cpp" line="111" />
         <source>Second model folder</source>
         <translation>第二个模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="107" />
+        <location filename="../ui/DatasetPanel.cpp" line="113" />
         <source>This slice's mask</source>
         <translation>本切片的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="107" />
+        <location filename="../ui/DatasetPanel.cpp" line="113" />
         <source>Every slice with a mask</source>
         <translation>所有带掩膜的切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="107" />
+        <location filename="../ui/DatasetPanel.cpp" line="113" />
         <source>A folder of masks (0/1/2)</source>
         <translation>掩膜文件夹（0/1/2）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="107" />
+        <location filename="../ui/DatasetPanel.cpp" line="113" />
         <source>Generate lesions on this series</source>
         <translation>在本序列上生成病灶</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="110" />
+        <location filename="../ui/DatasetPanel.cpp" line="116" />
         <source>Masks</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="112" />
+        <location filename="../ui/DatasetPanel.cpp" line="118" />
         <source>The training slice (or the current one) as painted.</source>
         <translation>训练切片（或当前切片）的已绘制掩膜。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="113" />
+        <location filename="../ui/DatasetPanel.cpp" line="119" />
         <source>Every slice of the document that has lung or infection.</source>
         <translation>文档中所有含肺或感染的切片。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="114" />
+        <location filename="../ui/DatasetPanel.cpp" line="120" />
         <source>folder of PNG / NPY / NIfTI masks</source>
         <translation>PNG / NPY / NIfTI 掩膜文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="115" />
+        <location filename="../ui/DatasetPanel.cpp" line="121" />
         <source>Folder of masks</source>
         <translation>掩膜文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="121" />
+        <location filename="../ui/DatasetPanel.cpp" line="127" />
         <source>Lesions like</source>
         <translation>病灶参照</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="121" />
+        <location filename="../ui/DatasetPanel.cpp" line="127" />
         <source>Annotated masks (or a MedSeg folder)</source>
         <translation>标注掩膜（或 MedSeg 文件夹）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="130" />
+        <location filename="../ui/DatasetPanel.cpp" line="135" />
         <source> per slice</source>
         <translation> 每切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="132" />
-        <location filename="../ui/DatasetPanel.cpp" line="153" />
+        <location filename="../ui/DatasetPanel.cpp" line="137" />
+        <location filename="../ui/DatasetPanel.cpp" line="157" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="135" />
+        <location filename="../ui/DatasetPanel.cpp" line="140" />
         <source>Slices</source>
         <translation>切片</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="155" />
+        <location filename="../ui/DatasetPanel.cpp" line="159" />
         <source>Burden</source>
         <translation>感染负荷</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="157" />
+        <location filename="../ui/DatasetPanel.cpp" line="161" />
         <source>favour peripheral and posterior lung (as COVID-19 does)</source>
         <translation>偏向肺外周与后部（符合 COVID-19 特点）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="164" />
+        <location filename="../ui/DatasetPanel.cpp" line="168" />
         <source>Samples and output</source>
         <translation>样本与输出</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="180" />
+        <location filename="../ui/DatasetPanel.cpp" line="183" />
         <source>Samples per mask</source>
         <translation>每个掩膜的样本数</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="178" />
+        <location filename="../ui/DatasetPanel.cpp" line="181" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="104" />
+        <location filename="../ui/DatasetPanel.cpp" line="110" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="120" />
+        <location filename="../ui/DatasetPanel.cpp" line="126" />
         <source>annotated masks or a MedSeg folder</source>
         <translation>标注掩膜或 MedSeg 文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="139" />
+        <location filename="../ui/DatasetPanel.cpp" line="143" />
         <source>from the masks</source>
         <translation>取自掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="140" />
+        <location filename="../ui/DatasetPanel.cpp" line="144" />
         <source>The 10th to 90th percentile of the annotated masks' infected lung fraction</source>
         <translation>标注掩膜感染肺比例的第 10 至第 90 百分位</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="156" />
+        <location filename="../ui/DatasetPanel.cpp" line="160" />
         <source>peripheral</source>
         <translation>外周</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="184" />
+        <location filename="../ui/DatasetPanel.cpp" line="186" />
         <source>randomized condition</source>
         <translation>随机化条件</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="186" />
+        <location filename="../ui/DatasetPanel.cpp" line="188" />
         <source>test-time dropout</source>
         <translation>测试时 dropout</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="191" />
+        <location filename="../ui/DatasetPanel.cpp" line="193" />
         <source>random alpha</source>
         <translation>随机 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="192" />
+        <location filename="../ui/DatasetPanel.cpp" line="194" />
         <source>Fusion weight of the first model (with a second model)</source>
         <translation>第一个模型的融合权重（有第二个模型时）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="196" />
+        <location filename="../ui/DatasetPanel.cpp" line="198" />
         <source>Diversity</source>
         <translation>多样性</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="201" />
+        <location filename="../ui/DatasetPanel.cpp" line="202" />
         <source>Product folders (PNG + NIfTI, manifests)</source>
         <translation>产品文件夹（PNG + NIfTI，清单）</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="202" />
+        <location filename="../ui/DatasetPanel.cpp" line="203" />
         <source>nnU-Net v2 raw dataset</source>
         <translation>nnU-Net v2 原始数据集</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="203" />
+        <location filename="../ui/DatasetPanel.cpp" line="204" />
         <source>MONAI datalist</source>
         <translation>MONAI 数据列表</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="215" />
+        <location filename="../ui/DatasetPanel.cpp" line="216" />
         <source>nnU-Net dataset id and name</source>
         <translation>nnU-Net 数据集编号和名称</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="216" />
+        <location filename="../ui/DatasetPanel.cpp" line="217" />
         <source>Layout</source>
         <translation>布局</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="211" />
+        <location filename="../ui/DatasetPanel.cpp" line="212" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="225" />
+        <location filename="../ui/DatasetPanel.cpp" line="226" />
         <source>Judge</source>
         <translation>评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="218" />
+        <location filename="../ui/DatasetPanel.cpp" line="219" />
         <source>Judge segmentation model</source>
         <translation>评判分割模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="217" />
+        <location filename="../ui/DatasetPanel.cpp" line="218" />
         <source>optional: seg-train model</source>
         <translation>可选：seg-train 模型</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="222" />
+        <location filename="../ui/DatasetPanel.cpp" line="223" />
         <source>keep all, flagged</source>
         <translation>全部保留并标记</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="223" />
+        <location filename="../ui/DatasetPanel.cpp" line="224" />
         <source>Leave out samples whose judge DSC is below this</source>
         <translation>剔除评判 DSC 低于此值的样本</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="226" />
+        <location filename="../ui/DatasetPanel.cpp" line="227" />
         <source>new folder for the dataset</source>
         <translation>数据集的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="227" />
+        <location filename="../ui/DatasetPanel.cpp" line="228" />
         <source>Write to</source>
         <translation>写入到</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="227" />
+        <location filename="../ui/DatasetPanel.cpp" line="228" />
         <source>Folder for the dataset</source>
         <translation>数据集文件夹</translation>
     </message>
     <message>
         <location filename="../ui/DatasetPanel.cpp" line="231" />
+        <location filename="../ui/DatasetPanel.cpp" line="290" />
         <source>Write dataset</source>
         <translation>写出数据集</translation>
     </message>
@@ -302,102 +303,112 @@
         <translation>%1 - %3 秒后 %2 %，%4</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="286" />
+        <location filename="../ui/DatasetPanel.cpp" line="290" />
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。是否替换？</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="301" />
         <source>New folder for the cluster run</source>
         <translation>集群任务的新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="290" />
+        <location filename="../ui/DatasetPanel.cpp" line="305" />
         <source>Cluster run written to %1 (nothing submitted). On the cluster: cosingan batch resubmit %1, then cosingan batch merge %1. The scripts call this machine's cosingan; edit them where the cluster's lives elsewhere.</source>
         <translation>集群任务已写入 %1（未提交）。在集群上：cosingan batch resubmit %1，然后 cosingan batch merge %1。脚本调用本机的 cosingan；若集群上的位置不同，请修改脚本。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="293" />
+        <location filename="../ui/DatasetPanel.cpp" line="308" />
         <source>Cannot write the cluster run: %1</source>
         <translation>无法写出集群任务：%1</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="364" />
+        <location filename="../ui/DatasetPanel.cpp" line="379" />
         <source>Choose a trained model (Browse... beside Model).</source>
         <translation>请选择已训练的模型（模型旁的“浏览……”）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="365" />
+        <location filename="../ui/DatasetPanel.cpp" line="380" />
         <source>Choose a folder for the dataset (Write to).</source>
         <translation>请选择数据集文件夹（写入到）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="378" />
+        <location filename="../ui/DatasetPanel.cpp" line="393" />
         <source>Open a CT series and paint or load a mask first.</source>
         <translation>请先打开 CT 序列并绘制或加载掩膜。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="380" />
+        <location filename="../ui/DatasetPanel.cpp" line="395" />
         <source>No slice has a mask to synthesize from.</source>
         <translation>没有可用于合成的带掩膜层面。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="389" />
+        <location filename="../ui/DatasetPanel.cpp" line="404" />
         <source>Open the CT series to place lesions on first.</source>
         <translation>请先打开要放置病灶的 CT 序列。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="390" />
+        <location filename="../ui/DatasetPanel.cpp" line="405" />
         <source>Choose annotated masks to take the lesions from (Lesions like).</source>
         <translation>请选择提供病灶的标注掩膜（病灶参照）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="391" />
+        <location filename="../ui/DatasetPanel.cpp" line="406" />
         <source>The first slice comes after the last one.</source>
         <translation>起始切片在结束切片之后。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="401" />
+        <location filename="../ui/DatasetPanel.cpp" line="416" />
         <source>The lowest burden is above the highest.</source>
         <translation>最低负荷高于最高负荷。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="422" />
+        <location filename="../ui/DatasetPanel.cpp" line="437" />
         <source>A dataset is being written.</source>
         <translation>正在写出数据集。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="439" />
+        <location filename="../ui/DatasetPanel.cpp" line="443" />
+        <source>%1 exists: choose another folder, or confirm replacing it.</source>
+        <translation>%1 已存在：请选择其他文件夹，或确认替换。</translation>
+    </message>
+    <message>
+        <location filename="../ui/DatasetPanel.cpp" line="455" />
         <source>Loading the model...</source>
         <translation>正在加载模型……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="466" />
+        <location filename="../ui/DatasetPanel.cpp" line="482" />
         <source>Cancelling: nothing partial is kept...</source>
         <translation>正在取消：不保留任何不完整的结果……</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="479" />
+        <location filename="../ui/DatasetPanel.cpp" line="495" />
         <source>Cancelled; no dataset was left behind.</source>
         <translation>已取消；未留下数据集。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="479" />
+        <location filename="../ui/DatasetPanel.cpp" line="495" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="487" />
+        <location filename="../ui/DatasetPanel.cpp" line="503" />
         <source>Wrote %1 samples to %2 in %3 s.</source>
         <translation>已在 %3 秒内向 %2 写出 %1 个样本。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="489" />
+        <location filename="../ui/DatasetPanel.cpp" line="505" />
         <source> Lesion masks: %1 on %2 slices (%3 slices skipped) in %4.</source>
         <translation> 病灶掩膜：%2 个切片上共 %1 个（跳过 %3 个切片），位于 %4。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="494" />
+        <location filename="../ui/DatasetPanel.cpp" line="510" />
         <source> The judge left out %1 suspect samples (named in manifest.json).</source>
         <translation> 评判模型剔除了 %1 个可疑样本（列于 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../ui/DatasetPanel.cpp" line="495" />
+        <location filename="../ui/DatasetPanel.cpp" line="511" />
         <source> %1 masks had no source slice: their body outline was estimated from the lungs.</source>
         <translation> %1 个掩膜没有源切片：其体轮廓由肺估计。</translation>
     </message>
@@ -423,47 +434,47 @@
 <context>
     <name>ctsw::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="69" />
+        <location filename="../ui/MainWindow.cpp" line="78" />
         <source>CT Synthesis Workbench</source>
         <translation>CT 合成工作台</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="74" />
+        <location filename="../ui/MainWindow.cpp" line="83" />
         <source>Series</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="85" />
+        <location filename="../ui/MainWindow.cpp" line="94" />
         <source>Mask</source>
         <translation>掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="101" />
+        <location filename="../ui/MainWindow.cpp" line="105" />
         <source>3D</source>
         <translation>三维</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="116" />
+        <location filename="../ui/MainWindow.cpp" line="120" />
         <source>Undo history: %1 KiB</source>
         <translation>撤销历史：%1 KiB</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="120" />
+        <location filename="../ui/MainWindow.cpp" line="124" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="129" />
+        <location filename="../ui/MainWindow.cpp" line="133" />
         <source>Cannot start training</source>
         <translation>无法开始训练</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="149" />
+        <location filename="../ui/MainWindow.cpp" line="153" />
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="157" />
+        <location filename="../ui/MainWindow.cpp" line="161" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -62,11 +63,16 @@ QLineEdit* pathEdit(const QString& placeholder, QWidget* parent) {
     return e;
 }
 
+// A plain horizontal row of widgets inside a form.
+QHBoxLayout* rowLayout(QWidget* row) {
+    auto* h = rowLayout(row);
+    return h;
+}
+
 // A row with a path field and a Browse button that asks for a folder.
 QWidget* withBrowse(QLineEdit* edit, std::function<void()> browse, QWidget* parent) {
     auto* row = new QWidget(parent);
-    auto* h = new QHBoxLayout(row);
-    h->setContentsMargins(0, 0, 0, 0);
+    auto* h = rowLayout(row);
     h->addWidget(edit, 1);
     auto* b = new QPushButton(QObject::tr("Browse..."), row);
     QObject::connect(b, &QPushButton::clicked, row, std::move(browse));
@@ -120,8 +126,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     like_ = pathEdit(tr("annotated masks or a MedSeg folder"), lesions);
     lf->addRow(tr("Lesions like"), withBrowse(like_, [this] { browseFolder(like_, tr("Annotated masks (or a MedSeg folder)")); }, lesions));
     auto* sliceRow = new QWidget(lesions);
-    auto* sh = new QHBoxLayout(sliceRow);
-    sh->setContentsMargins(0, 0, 0, 0);
+    auto* sh = rowLayout(sliceRow);
     firstSlice_ = new QSpinBox(sliceRow);
     lastSlice_ = new QSpinBox(sliceRow);
     perSlice_ = new QSpinBox(sliceRow);
@@ -134,8 +139,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     sh->addWidget(perSlice_);
     lf->addRow(tr("Slices"), sliceRow);
     auto* burdenRow = new QWidget(lesions);
-    auto* bh = new QHBoxLayout(burdenRow);
-    bh->setContentsMargins(0, 0, 0, 0);
+    auto* bh = rowLayout(burdenRow);
     burdenFromMasks_ = new QCheckBox(tr("from the masks"), burdenRow);
     burdenFromMasks_->setToolTip(tr("The 10th to 90th percentile of the annotated masks' infected lung fraction"));
     burdenFromMasks_->setChecked(true);
@@ -166,8 +170,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     hf->setVerticalSpacing(3);
     // Related settings share a row, so that the panel fits the dock's default height.
     auto* countRow = new QWidget(how);
-    auto* ch = new QHBoxLayout(countRow);
-    ch->setContentsMargins(0, 0, 0, 0);
+    auto* ch = rowLayout(countRow);
     count_ = new QSpinBox(countRow);
     count_->setRange(1, 100000);
     count_->setValue(10);
@@ -179,8 +182,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     ch->addWidget(seed_, 1);
     hf->addRow(tr("Samples per mask"), countRow);
     auto* diversity = new QWidget(how);
-    auto* dh = new QHBoxLayout(diversity);
-    dh->setContentsMargins(0, 0, 0, 0);
+    auto* dh = rowLayout(diversity);
     rc_ = new QCheckBox(tr("randomized condition"), diversity);
     rc_->setChecked(true);
     dropout_ = new QCheckBox(tr("test-time dropout"), diversity);
@@ -195,8 +197,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     dh->addWidget(alpha_);
     hf->addRow(tr("Diversity"), diversity);
     auto* nn = new QWidget(how);
-    auto* nh = new QHBoxLayout(nn);
-    nh->setContentsMargins(0, 0, 0, 0);
+    auto* nh = rowLayout(nn);
     layout_ = new QComboBox(nn);
     layout_->addItem(tr("Product folders (PNG + NIfTI, manifests)"), QStringLiteral("product"));
     layout_->addItem(tr("nnU-Net v2 raw dataset"), QStringLiteral("nnunet"));
@@ -226,8 +227,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
     out_ = pathEdit(tr("new folder for the dataset"), how);
     hf->addRow(tr("Write to"), withBrowse(out_, [this] { browseFolder(out_, tr("Folder for the dataset")); }, how));
     auto* buttons = new QWidget(how);
-    auto* bb = new QHBoxLayout(buttons);
-    bb->setContentsMargins(0, 0, 0, 0);
+    auto* bb = rowLayout(buttons);
     start_ = new QPushButton(tr("Write dataset"), buttons);
     cancel_ = new QPushButton(tr("Cancel"), buttons);
     cluster_ = new QPushButton(tr("Write cluster run..."), buttons);
@@ -278,7 +278,22 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), clock_(std::make_
         if (shared_->done) onFinished();
     });
     connect(start_, &QPushButton::clicked, this, [this] {
-        const QString problem = start();
+        // An existing dataset is replaced only when the user says so.
+        bool replace = false;
+        try {
+            gan::DatasetLayout layout;
+            layout.kind = layout_->currentData().toString().toStdString();
+            layout.datasetId = datasetId_->value();
+            layout.name = datasetName_->text().trimmed().toStdString();
+            const QString target = QString::fromStdString(gan::datasetFolder(out_->text().trimmed().toStdString(), layout));
+            if (!out_->text().trimmed().isEmpty() && QFileInfo::exists(target)) {
+                if (QMessageBox::question(this, tr("Write dataset"), tr("%1 exists. Replace it?").arg(target)) != QMessageBox::Yes) return;
+                replace = true;
+            }
+        } catch (const std::exception&) {
+            // start() reports a name nnU-Net cannot take.
+        }
+        const QString problem = start(replace);
         if (!problem.isEmpty()) status_->setText(problem);
     });
     connect(cancel_, &QPushButton::clicked, this, &DatasetPanel::cancel);
@@ -418,14 +433,15 @@ std::unique_ptr<dataset::DatasetRequest> DatasetPanel::buildRequest(QString* pro
     return r;
 }
 
-QString DatasetPanel::start() {
+QString DatasetPanel::start(bool replaceExisting) {
     if (running_) return tr("A dataset is being written.");
     QString problem;
     std::shared_ptr<dataset::DatasetRequest> request = buildRequest(&problem);
     if (!request) return problem;
     try {
         const std::string target = gan::datasetFolder(request->out, request->options.layout);
-        if (fs::exists(target)) request->options.overwrite = true;  // the panel says so in its status line
+        if (fs::exists(target) && !replaceExisting) return tr("%1 exists: choose another folder, or confirm replacing it.").arg(QString::fromStdString(target));
+        request->options.overwrite = replaceExisting;
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }

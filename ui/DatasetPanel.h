@@ -64,8 +64,9 @@ public:
     void setLayout(const QString& kind);  // product | nnunet | monai
     void setOutputFolder(const QString& dir);
 
-    // Starts the run (returns the reason when it cannot start, empty when it started).
-    QString start();
+    // Starts the run (returns the reason when it cannot start, empty when it started). An existing
+    // dataset folder is replaced only with `replaceExisting` (the button asks first).
+    QString start(bool replaceExisting = false);
     void cancel();
     bool isRunning() const { return running_; }
     // What the last finished run wrote, or why it failed ("cancelled" when cancelled).

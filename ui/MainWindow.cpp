@@ -58,6 +58,15 @@
 namespace ctsw {
 
 namespace {
+// Scrollable, so that a panel stays usable when the window is small.
+void setScrollableDockWidget(QDockWidget* dock, QWidget* panel) {
+    auto* scroll = new QScrollArea(dock);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    dock->setWidget(scroll);
+}
+
 // Saved dock layouts of another version are ignored (a dock added or renamed would be lost otherwise).
 constexpr int kDockLayoutVersion = 2;
 }  // namespace
@@ -85,12 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* toolsDock = new QDockWidget(tr("Mask"), this);
     toolsDock->setObjectName(QStringLiteral("maskDock"));
     tools_ = new MaskToolPanel(mask_, model_, toolsDock);
-    // Scrollable, so that the panel stays usable when the window is small.
-    auto* toolsScroll = new QScrollArea(toolsDock);
-    toolsScroll->setWidget(tools_);
-    toolsScroll->setWidgetResizable(true);
-    toolsScroll->setFrameShape(QFrame::NoFrame);
-    toolsDock->setWidget(toolsScroll);
+    setScrollableDockWidget(toolsDock, tools_);
     addDockWidget(Qt::RightDockWidgetArea, toolsDock);
     tabifyDockWidget(dock, toolsDock);
     toolsDock->raise();
@@ -157,11 +161,7 @@ MainWindow::MainWindow(QWidget* parent)
     auto* datasetDock = new QDockWidget(tr("Dataset"), this);
     datasetDock->setObjectName(QStringLiteral("datasetDock"));
     datasetPanel_ = new DatasetPanel(datasetDock);
-    auto* datasetScroll = new QScrollArea(datasetDock);
-    datasetScroll->setWidget(datasetPanel_);
-    datasetScroll->setWidgetResizable(true);
-    datasetScroll->setFrameShape(QFrame::NoFrame);
-    datasetDock->setWidget(datasetScroll);
+    setScrollableDockWidget(datasetDock, datasetPanel_);
     addDockWidget(Qt::BottomDockWidgetArea, datasetDock);
     tabifyDockWidget(previewDock, datasetDock);
     trainingDock->raise();

@@ -37,19 +37,13 @@ void printProblems(const Run& run, const std::vector<TaskState>& states, std::FI
 }
 
 void printSubmissions(const std::vector<Submission>& subs) {
-    for (std::size_t i = 0; i < subs.size(); ++i) {
-        const Submission& s = subs[i];
+    for (const Submission& s : subs) {
         if (s.jobId.empty()) {
             std::printf("would run: %s\n", commandLine(s.command).c_str());
             continue;
         }
-        std::string after;
-        for (const auto& a : s.command)
-            if (a.rfind("--dependency=afterok:", 0) == 0) after = ", after job " + a.substr(21) + " succeeds";
-        std::string array;
-        for (const auto& a : s.command)
-            if (a.rfind("--array=", 0) == 0) array = a.substr(8);
-        std::printf("submitted %s array job %s (tasks %s)%s\n", s.stage == "train" ? "training" : "synthesis", s.jobId.c_str(), array.c_str(), after.c_str());
+        std::printf("submitted %s array job %s (tasks %s)%s\n", s.stage == "train" ? "training" : "synthesis", s.jobId.c_str(), s.array.c_str(),
+                    s.after.empty() ? "" : (", after job " + s.after + " succeeds").c_str());
     }
 }
 

@@ -361,6 +361,8 @@ std::vector<std::string> sbatchCommand(const Run& run, const std::string& stage,
 Submission submitArray(Run& run, const std::string& stage, const std::vector<int>& indices, const std::string& afterJob, bool dry) {
     Submission sub;
     sub.stage = stage;
+    sub.array = arraySpec(indices);
+    sub.after = afterJob;
     sub.command = sbatchCommand(run, stage, indices, afterJob);
     if (dry) return sub;
     const ProcessResult r = runProcess(sub.command);

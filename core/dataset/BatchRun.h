@@ -91,6 +91,8 @@ std::string arraySpec(const std::vector<int>& indices);
 
 struct Submission {
     std::string stage;  // train | synthesize
+    std::string array;  // the array spec, e.g. "0-3"
+    std::string after;  // the job it waits for, or empty
     std::vector<std::string> command;
     std::string jobId;  // empty for a dry run
 };

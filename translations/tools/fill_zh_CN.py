@@ -387,6 +387,7 @@ ZH = {
     "annotated masks or a MedSeg folder": "标注掩膜或 MedSeg 文件夹",
     "Leave out samples whose judge DSC is below this": "剔除评判 DSC 低于此值的样本",
     "nnU-Net dataset id and name": "nnU-Net 数据集编号和名称",
+    "%1 exists: choose another folder, or confirm replacing it.": "%1 已存在：请选择其他文件夹，或确认替换。",
 }
 # Key sequences stay as they are in every language.
 KEYS = {"Ctrl+E", "Ctrl+Shift+O", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+T", "Ctrl+0", "Ctrl+1"}
