@@ -65,7 +65,8 @@ QLineEdit* pathEdit(const QString& placeholder, QWidget* parent) {
 
 // A plain horizontal row of widgets inside a form.
 QHBoxLayout* rowLayout(QWidget* row) {
-    auto* h = rowLayout(row);
+    auto* h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
     return h;
 }
 
