@@ -50,6 +50,37 @@ std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, cons
     return {img, lab};
 }
 
+std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability) {
+    if (probability <= 0) return {image, labels};
+    auto img = image.clone();
+    auto lab = labels.clone();
+    const int64_t b = image.size(0), size = image.size(2);
+    const int64_t reach = std::max<int64_t>(1, size / 3);
+    for (int64_t i = 0; i < b; ++i) {
+        auto u = torch::rand({2});
+        if (u[0].item<double>() >= probability) continue;
+        auto sourceImage = image[i];
+        auto lesion = labels[i] > 1.5 & labels[i] < 2.5;
+        const double area = lesion.sum().item<double>();
+        if (area < 1) continue;
+        if (u[1].item<double>() < 0.5) {
+            sourceImage = sourceImage.flip({-1});
+            lesion = lesion.flip({-1});
+        }
+        const auto lung = labels[i] > 0.5 & labels[i] < 1.5;
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            auto shift = torch::randint(-reach, reach + 1, {2});
+            const std::vector<int64_t> by = {shift[0].item<int64_t>(), shift[1].item<int64_t>()};
+            auto placed = torch::roll(lesion, by, {1, 2}) & lung;
+            if (placed.sum().item<double>() < 0.25 * area) continue;
+            img[i] = torch::where(placed, torch::roll(sourceImage, by, {1, 2}), img[i]);
+            lab[i] = torch::where(placed, torch::full_like(lab[i], 2.0), lab[i]);
+            break;
+        }
+    }
+    return {img, lab};
+}
+
 torch::Tensor resizeImage(const torch::Tensor& image, int size) {
     if (image.size(2) == size && image.size(3) == size) return image;
     return F::interpolate(image, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kArea));

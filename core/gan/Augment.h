@@ -21,6 +21,12 @@ struct AugmentStrength {
 // generator, so torch::manual_seed makes it reproducible.
 std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, const torch::Tensor& labels, const AugmentStrength& s);
 
+// Copy-paste of lesions: in each sample, with the given probability, the infection (label 2) is copied,
+// mirrored left-right half of the time and shifted by up to a third of the side, onto the pixels of
+// healthy lung (label 1) it then covers; image values and labels move together. A placement covering
+// less than a quarter of the lesion is redrawn (a few tries, then the sample is left as it is).
+std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability);
+
 // Area downsampling of images and nearest resizing of label maps to size x size.
 torch::Tensor resizeImage(const torch::Tensor& image, int size);
 torch::Tensor resizeLabels(const torch::Tensor& labels, int size);

@@ -71,6 +71,10 @@ struct GanConfig {
     double elasticAlpha = 34.0, elasticSigma = 4.0;  // pixels at 512, scaled with the working size
     bool verticalFlip = true;
     double noAugmentProbability = 0.1;
+    // Copy-paste of the slice's own infection (image and label) onto healthy lung elsewhere, in this
+    // fraction of the augmented samples: with one slice the infection only ever sits in one place, so
+    // the generator learns "infection here" rather than "infection label looks like this" (0 = off).
+    double lesionPasteProbability = 0.0;
 
     // Synthesis diversity (paper eq. 10 magnitudes; dropout 50 %).
     double rcBackground = 16.0, rcLung = 16.0, rcInfection = 32.0;

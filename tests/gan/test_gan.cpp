@@ -151,6 +151,11 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     REQUIRE(legacy.upsample == "transpose");
     legacy.applyJson(Json::parse("{\"upsample\": \"bicubic\"}"));
     REQUIRE_THROWS_WITH(legacy.validate(), "upsample must be");
+    // Older folders have no lesion paste; a probability outside [0, 1] is refused by name.
+    REQUIRE(legacy.lesionPasteProbability == 0.0);
+    GanConfig paste = GanConfig::fromPreset("smoke");
+    paste.applyJson(Json::parse("{\"lesion_paste_probability\": 1.5}"));
+    REQUIRE_THROWS_WITH(paste.validate(), "lesion_paste_probability");
 }
 
 TEST_CASE(BodyConditionMarksTheAirAroundThePatientAndEstimatesItFromTheLungs) {
@@ -261,6 +266,38 @@ TEST_CASE(AugmentationMovesImageAndMaskTogether) {
     REQUIRE_MSG(mismatch < 0.01, "fraction of misaligned pixels " << mismatch);
     // Labels stay exact under nearest sampling.
     REQUIRE((lab.eq(0) | lab.eq(1) | lab.eq(2)).all().item<bool>());
+}
+
+TEST_CASE(PastedLesionsCarryTheirImageOntoHealthyLungOnly) {
+    torch::manual_seed(5);
+    // Two lungs (label 1), an infection in the left one (label 2) whose image value is unique (0.9).
+    auto labels = torch::zeros({8, 1, 96, 96});
+    labels.slice(2, 20, 76).slice(3, 8, 44).fill_(1);
+    labels.slice(2, 20, 76).slice(3, 52, 88).fill_(1);
+    labels.slice(2, 40, 52).slice(3, 18, 30).fill_(2);
+    auto image = torch::where(labels > 1.5, torch::full_like(labels, 0.9), torch::where(labels > 0.5, torch::full_like(labels, -0.6), torch::full_like(labels, 0.1)));
+    const double lesionArea = labels[0].eq(2).sum().item<double>();
+
+    auto [unchangedImage, unchangedLabels] = pasteLesions(image, labels, 0.0);
+    REQUIRE(torch::equal(unchangedImage, image) && torch::equal(unchangedLabels, labels));
+
+    auto [img, lab] = pasteLesions(image, labels, 1.0);
+    int pasted = 0;
+    for (int64_t i = 0; i < 8; ++i) {
+        const auto added = lab[i].eq(2) & labels[i].eq(1);
+        const double n = added.sum().item<double>();
+        if (n > 0) ++pasted;
+        if (n > 0) REQUIRE_MSG(n >= 0.25 * lesionArea, "sample " << i << " got a sliver of " << n << " pixels");
+        // Labels and image move together: every infection pixel has the lesion's value, nothing else changed.
+        REQUIRE(torch::equal(lab[i].eq(2), img[i].gt(0.5)));
+        REQUIRE(torch::equal(lab[i].eq(0), labels[i].eq(0)));  // background is never touched
+        REQUIRE(lab[i].eq(2).logical_and(labels[i].eq(2)).sum().item<double>() == lesionArea);  // the original stays
+    }
+    REQUIRE_MSG(pasted >= 6, "only " << pasted << " of 8 samples got a lesion");
+    // A slice without infection has nothing to paste.
+    auto healthy = torch::where(labels > 1.5, torch::ones_like(labels), labels);
+    auto [sameImage, sameLabels] = pasteLesions(image, healthy, 1.0);
+    REQUIRE(torch::equal(sameLabels, healthy) && torch::equal(sameImage, image));
 }
 
 TEST_CASE(RandomizedConditionStaysInTheRangesOfEquationTen) {
