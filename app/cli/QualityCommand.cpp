@@ -85,10 +85,14 @@ int runQuality(const std::vector<std::string>& argv) {
         fs::create_directories(out);
         ReportCanvas canvas;
         eval::ImageGrid grid;
-        grid.title = "real slice, self-reconstruction (randomized condition off), samples of the given masks with their outlines";
+        grid.title = "real slice, self-reconstruction and the edit measure's pair (randomized condition off), samples of the given masks with their outlines";
         grid.images = {eval::unitImageToBytes(result.real), eval::unitImageToBytes(result.self)};
         grid.labels = {result.trainingLabels, result.trainingLabels};
         grid.captions = {"real", "self"};
+        if (!result.fromEdited.empty()) {
+            grid.add(eval::unitImageToBytes(result.fromHealthy), result.healthyLabels, "infection made lung");
+            grid.add(eval::unitImageToBytes(result.fromEdited), result.editedLabels, "lesion painted");
+        }
         for (std::size_t i = 0; i < result.samples.size() && i < 14; ++i) {
             const auto& s = result.samples[i];
             grid.add(eval::unitImageToBytes(s.image), s.labels, "#" + std::to_string(s.seed) + (s.flag == "suspect" ? " suspect" : ""));

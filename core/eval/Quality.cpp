@@ -190,6 +190,10 @@ QualityResult measureQuality(const QualityRequest& request) {
         const Slice<float> fromEdited = synth.synthesize(edited, clean).front().image;
         const Slice<float> fromHealthy = synth.synthesize(healthy, clean).front().image;
         const EditStatistic e = editStatistic(scaled(fromEdited), scaled(fromHealthy), added, scaled(result.real), result.trainingLabels);
+        result.fromHealthy = fromHealthy;
+        result.fromEdited = fromEdited;
+        result.healthyLabels = healthy;
+        result.editedLabels = edited;
         Json j = Json::object();
         j.set("added_infection_mean", numberOrNull(e.addedAsInfection));
         j.set("same_pixels_as_lung_mean", numberOrNull(e.sameAsLung));

@@ -50,6 +50,9 @@ struct QualityResult {
     LabelSlice trainingLabels;
     std::vector<QualitySample> samples;
     std::vector<gan::ScaleOutput> scales;  // the training mask through every scale (the per-scale grid)
+    // The edit measure's pair: the healthy-lung mask and the same mask with the painted lesion.
+    Slice<float> fromHealthy, fromEdited;
+    LabelSlice healthyLabels, editedLabels;
 };
 
 // Throws std::runtime_error naming the model or judge folder when it cannot be used.
