@@ -19,6 +19,7 @@
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
 #ifndef CTSW_ENGINE_ONLY
+#include "dataset/LesionMaskSet.h"
 #include "eval/Quality.h"
 #include "io/ImageSource.h"
 #include "io/IoError.h"
@@ -260,18 +261,26 @@ int runSynthesize(const std::vector<std::string>& argv) {
     // A volume without --slice: each NIfTI mask's own slice, found by its position (the masks
     // `cosingan lesions` writes on a series carry the grid of the slice they were placed on).
     bool perMaskSlices = false;
+    std::string imagePath = args.value("image"), seriesId = args.value("series");
 #ifndef CTSW_ENGINE_ONLY
+    // A folder `cosingan lesions` wrote names the CT its masks were placed on: use it unless told otherwise.
+    if (imagePath.empty() && args.has("masks"))
+        if (const auto recorded = dataset::lesionMaskSource(args.value("masks"))) {
+            imagePath = recorded->image;
+            seriesId = recorded->series;
+            std::printf("the masks' source CT is %s (recorded in %s): each mask's body outline comes from its slice\n", imagePath.c_str(), recorded->manifest.c_str());
+        }
     std::optional<LoadedVolume> sourceVolume;
-    if (args.has("image") && !args.has("slice")) {
+    if (!imagePath.empty() && !args.has("slice")) {
         LoadOptions load;
-        load.series = args.value("series");
+        load.series = seriesId;
         load.orientation = orientationByName(args.value("orient", "none"));
-        LoadedVolume v = loadVolume(args.value("image"), load);
+        LoadedVolume v = loadVolume(imagePath, load);
         if (v.volume.depth() > 1) sourceVolume = std::move(v);
         perMaskSlices = sourceVolume.has_value();
     }
 #endif
-    if (args.has("image") && !perMaskSlices) source = readInputSlice(args.value("image"), args.value("series"), args.intValue("slice", -1), args.value("orient"));
+    if (!imagePath.empty() && !perMaskSlices) source = readInputSlice(imagePath, seriesId, args.intValue("slice", -1), args.value("orient"));
     std::vector<gan::MaskInput> inputs;
     for (const auto& maskPath : maskFiles) {
         gan::MaskInput input;
@@ -290,7 +299,7 @@ int runSynthesize(const std::vector<std::string>& argv) {
             for (int k = 0; input.geometry && k < sourceVolume->volume.depth() && match < 0; ++k)
                 if (input.geometry->sameGrid(sliceGeometry(g, k), 0.01)) match = k;
             if (match < 0)
-                throw IoError(maskPath, "lies on no slice of " + args.value("image") + " (a NIfTI mask of one of its slices is needed, or give --slice K)");
+                throw IoError(maskPath, "lies on no slice of " + imagePath + " (a NIfTI mask of one of its slices is needed, or give --slice K)");
             input.sourceSlice = extractSlice(sourceVolume->volume, match);
             input.sourceIsHu = sourceVolume->info.valuesAreHu;
         }

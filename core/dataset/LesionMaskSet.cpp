@@ -165,6 +165,24 @@ LesionMaskSetResult writeLesionMaskSet(const CtVolume& ct, const mask::LesionLib
     return result;
 }
 
+std::optional<LesionMaskSource> lesionMaskSource(const std::string& masksFolder) {
+    for (const fs::path& candidate : {fs::path(masksFolder) / "manifest.json", fs::path(masksFolder).parent_path() / "manifest.json"}) {
+        std::error_code ec;
+        if (!fs::is_regular_file(candidate, ec)) continue;
+        Json manifest;
+        try {
+            manifest = readJsonFile(candidate.string());
+        } catch (const std::exception&) {
+            continue;  // not ours, or damaged: the masks are still usable without it
+        }
+        if (!manifest.isObject() || manifest.stringOr("format", "") != "cosingan-lesion-masks") continue;
+        const std::string image = manifest.stringOr("image", "");
+        if (image.empty() || !fs::exists(image, ec)) return std::nullopt;
+        return LesionMaskSource{image, manifest.stringOr("series", ""), candidate.string()};
+    }
+    return std::nullopt;
+}
+
 batch::LesionGenerator planLesionGenerator() {
     return [](const Json& spec, const std::string& planFolder, const std::string& folder) {
         auto resolve = [&](const std::string& p) { return fs::path(p).is_relative() ? (fs::path(planFolder) / p).lexically_normal().string() : p; };

@@ -5,6 +5,7 @@
 // The one implementation behind `cosingan lesions`, a batch plan's "lesions" and the workbench's
 // Dataset panel. Published atomically like a dataset: an error or a cancel leaves nothing behind.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,14 @@ struct LesionMaskSetResult {
 // Cancelled when cancelled.
 LesionMaskSetResult writeLesionMaskSet(const CtVolume& ct, const mask::LesionLibrary& library, const std::string& out, const LesionMaskSetOptions& options,
                                        const JobContext& job = {});
+
+// The CT a lesion mask set was placed on, as its manifest records it, for a folder of the set (its own
+// folder or its masks/ folder); nothing when neither holds a lesion-mask manifest or the recorded CT is
+// no longer there. Lets `synthesize --masks` take each mask's source slice without being told.
+struct LesionMaskSource {
+    std::string image, series, manifest;
+};
+std::optional<LesionMaskSource> lesionMaskSource(const std::string& masksFolder);
 
 // The generator a batch plan's "lesions" object runs (its keys are the CLI's options: image, series,
 // slices, like, like_mapping, count, burden [lo, hi], peripheral, seed, min_lung).

@@ -368,7 +368,16 @@ TEST_F(CliGanData, LesionsFromMedSegMasksLandInsideTheLungWithinTheBurdenRepeata
             " --count 1 --threads 1 --out " + shellQuote(work_.file("bs")));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(readJsonFile(work_.file("bs/manifest.json")).stringOr("body_outline", ""), "from each mask's source slice");
+    // Without --image, the lesion set's manifest names the series: the same source slices.
     r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --masks " + shellQuote(work_.file("n/masks")) + " --count 1 --threads 1 --out " +
+            shellQuote(work_.file("br")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("the masks' source CT is"), std::string::npos) << r.out;
+    EXPECT_EQ(readJsonFile(work_.file("br/manifest.json")).stringOr("body_outline", ""), "from each mask's source slice");
+    // The same mask outside its set has no recorded source: the outline is estimated, and said so.
+    fs::create_directories(work_.file("loose"));
+    fs::copy_file(work_.file("n/masks/slice0011_000.nii.gz"), work_.file("loose/slice0011_000.nii.gz"));
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --masks " + shellQuote(work_.file("loose")) + " --count 1 --threads 1 --out " +
             shellQuote(work_.file("be")));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(readJsonFile(work_.file("be/manifest.json")).stringOr("body_outline", "").find("estimated"), std::string::npos);
