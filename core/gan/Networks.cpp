@@ -1,6 +1,8 @@
 #include "gan/Networks.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 
 namespace ctsw::gan {
 
@@ -65,18 +67,64 @@ torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
     for (int i = downs - 1; i >= 0; --i) {
         if (i < downs - 1) u = torch::cat({skips[static_cast<std::size_t>(i)], u}, 1);
         u = torch::relu(u);
-        if (resizeUp) {
-            u = torch::upsample_nearest2d(u, {2 * u.size(2), 2 * u.size(3)});
-            u = upConvs[static_cast<std::size_t>(i)]->as<nn::Conv2d>()->forward(u);
-        } else {
-            u = upConvs[static_cast<std::size_t>(i)]->as<nn::ConvTranspose2d>()->forward(u);
-        }
+        u = upsample(static_cast<std::size_t>(i), u);
         if (i == 0) return torch::tanh(u);
         if (auto bn = upNorms[static_cast<std::size_t>(i)]->as<nn::BatchNorm2d>()) u = bn->forward(u);
         else if (auto in = upNorms[static_cast<std::size_t>(i)]->as<nn::InstanceNorm2d>()) u = in->forward(u);
         if (upDropout[static_cast<std::size_t>(i)] && dropoutActive_ && dropoutP > 0) u = torch::dropout(u, dropoutP, /*train=*/true);
     }
     return u;
+}
+
+namespace {
+std::atomic<bool> phasesOn{true};
+}  // namespace
+
+void setTransposedConvByPhases(bool on) { phasesOn = on; }
+
+torch::Tensor UNetGeneratorImpl::upsample(std::size_t level, const torch::Tensor& u) {
+    if (resizeUp) return upConvs[level]->as<nn::Conv2d>()->forward(torch::upsample_nearest2d(u, {2 * u.size(2), 2 * u.size(3)}));
+    auto conv = upConvs[level]->as<nn::ConvTranspose2d>();
+    // Training needs autograd through the module's own weight; the phase form is for inference on CPU
+    // (the cascade's frozen scales while training, and synthesis).
+    if (!phasesOn || is_training() || torch::GradMode::is_enabled() || !u.is_cpu()) return conv->forward(u);
+    if (phaseKernels_.size() < upConvs->size()) phaseKernels_.resize(upConvs->size());
+    PhaseKernel& p = phaseKernels_[level];
+    const torch::Tensor& w = conv->weight;
+    if (p.weightData != w.data_ptr() || p.weightVersion != w._version() || p.kernel.scalar_type() != w.scalar_type()) {
+        p.kernel = phaseKernelOf(w);
+        const int64_t out = w.size(1);
+        p.bias = conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * out}, w.options());
+        p.weightData = w.data_ptr();
+        p.weightVersion = w._version();
+    }
+    return transposedConvByPhases(u, p.kernel, p.bias);
+}
+
+torch::Tensor phaseKernelOf(const torch::Tensor& weight) {
+    // Output row 2m takes input rows m-1 and m through kernel rows 3 and 1; row 2m+1 takes rows m and
+    // m+1 through kernel rows 2 and 0 (likewise for columns). On the input padded by one, phase a's
+    // two taps are rows t and t+1 of a 2x2 window at t = m + a.
+    const std::array<std::array<int64_t, 2>, 2> taps = {{{3, 1}, {2, 0}}};
+    std::vector<torch::Tensor> kernels;
+    for (int a = 0; a < 2; ++a)
+        for (int c = 0; c < 2; ++c) {
+            auto rows = torch::tensor(std::vector<int64_t>{taps[a][0], taps[a][1]}, torch::kLong).to(weight.device());
+            auto cols = torch::tensor(std::vector<int64_t>{taps[c][0], taps[c][1]}, torch::kLong).to(weight.device());
+            kernels.push_back(weight.index_select(2, rows).index_select(3, cols).permute({1, 0, 2, 3}));
+        }
+    return torch::cat(kernels, 0).contiguous();  // [4 * out, in, 2, 2], phases (0,0), (0,1), (1,0), (1,1)
+}
+
+torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor& phaseKernel, const torch::Tensor& phaseBias) {
+    const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = phaseKernel.size(0) / 4;
+    auto z = torch::conv2d(torch::constant_pad_nd(x, {1, 1, 1, 1}), phaseKernel, phaseBias);  // [n, 4 * out, h + 1, w + 1]
+    z = z.view({n, 2, 2, out, h + 1, w + 1});
+    auto y = torch::empty({n, out, h, 2, w, 2}, x.options());
+    for (int64_t a = 0; a < 2; ++a)
+        for (int64_t c = 0; c < 2; ++c)
+            y.select(5, c).select(3, a).copy_(z.select(2, c).select(1, a).narrow(2, a, h).narrow(3, c, w));
+    return y.view({n, out, 2 * h, 2 * w});
 }
 
 PatchDiscriminatorImpl::PatchDiscriminatorImpl(int k, int ndf, int inChannels, bool instanceNorm) {

@@ -25,8 +25,28 @@ struct UNetGeneratorImpl : torch::nn::Module {
     double dropoutP;
     bool resizeUp;
     bool dropoutActive_ = true;
+
+private:
+    torch::Tensor upsample(std::size_t level, const torch::Tensor& u);
+    // Inference on CPU runs each transposed convolution as its four output phases (one ordinary
+    // convolution, see transposedConvByPhases); the kernels are rebuilt when the weights change.
+    struct PhaseKernel {
+        torch::Tensor kernel, bias;
+        const void* weightData = nullptr;
+        std::int64_t weightVersion = -1;
+    };
+    std::vector<PhaseKernel> phaseKernels_;
 };
 TORCH_MODULE(UNetGenerator);
+
+// pix2pix's 4x4 stride-2 padding-1 transposed convolution computed exactly as one 2x2 convolution with
+// four times the output channels (one set per output phase: even/odd row x even/odd column), then
+// interleaved. Same multiply-adds, but it runs on oneDNN's convolution kernel, which LibTorch's CPU
+// transposed convolution does not use. `weight` is the transposed convolution's [in, out, 4, 4].
+torch::Tensor phaseKernelOf(const torch::Tensor& weight);
+torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor& phaseKernel, const torch::Tensor& phaseBias);
+// On by default; bench_gan turns it off to time both forms in one run.
+void setTransposedConvByPhases(bool on);
 
 // Conditional PatchGAN (pix2pix NLayerDiscriminator): k strided 4x4 layers, a stride-1 layer and a
 // stride-1 output layer without sigmoid (logits).

@@ -112,6 +112,40 @@ TEST_CASE(GeneratorAndDiscriminatorShapesAtEveryPaperScale) {
     }
 }
 
+TEST_CASE(PhaseFormOfTheTransposedConvolutionIsExactAndFollowsTheWeights) {
+    torch::manual_seed(11);
+    // The op itself, odd sizes and a bias included.
+    auto tconv = torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(6, 5, 4).stride(2).padding(1));
+    auto x = torch::randn({3, 6, 7, 9});
+    torch::NoGradGuard noGrad;
+    auto reference = tconv->forward(x);
+    auto phases = transposedConvByPhases(x, phaseKernelOf(tconv->weight), tconv->bias.repeat({4}));
+    REQUIRE(phases.sizes() == reference.sizes());
+    REQUIRE_MSG(torch::allclose(phases, reference, 1e-5, 1e-5), "max difference " << (phases - reference).abs().max().item<double>());
+
+    // The generator: eval without gradients takes the phase form; it must give what the module gives.
+    UNetGenerator gen(5, 8, 2, 1, 0.5, false);
+    initWeights(*gen);
+    gen->eval();
+    gen->setDropoutActive(false);
+    auto input = torch::rand({2, 2, 64, 64}) * 2 - 1;
+    torch::Tensor viaModule;
+    {
+        torch::AutoGradMode withGrad(true);  // gradients on: the module's own transposed convolution
+        viaModule = gen->forward(input).detach();
+    }
+    REQUIRE(torch::allclose(gen->forward(input), viaModule, 1e-5, 1e-5));
+    // Weights changed in place (an optimiser step, a loaded checkpoint): the cached kernels follow.
+    for (auto& p : gen->parameters()) p.add_(torch::randn_like(p) * 0.05);
+    torch::Tensor changed;
+    {
+        torch::AutoGradMode withGrad(true);
+        changed = gen->forward(input).detach();
+    }
+    REQUIRE(!torch::allclose(changed, viaModule, 1e-3, 1e-3));
+    REQUIRE(torch::allclose(gen->forward(input), changed, 1e-5, 1e-5));
+}
+
 TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
     // pix2pix unet_256 (8 downsamplings, ngf 64) has 54.4 M parameters; ours with 2 in / 1 out channels.
     UNetGenerator gen(8, 64, 2, 1, 0.5, false);
