@@ -176,8 +176,9 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
     // The same 8 samples as one batch through the cascade (what batching the previews would give).
     auto batch8 = topLabels.expand({8, 1, -1, -1}).contiguous();
     const double batched = msPer([&] { cascade.run(batch8, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
-    std::printf("\nsynthesis at %dx%d: one sample %.0f ms, 8 samples %.0f ms%s, 8 samples as one batch %.0f ms\n", top, top, single, eight,
-                name == "fast" ? (eight <= 1000 ? "  (target <= 1000 ms: met)" : "  (target <= 1000 ms: NOT met)") : "", batched);
+    // The Preview gallery's 8 samples run as one batch (Synthesizer batches samples without dropout).
+    std::printf("\nsynthesis at %dx%d: one sample %.0f ms, 8 samples one by one %.0f ms, 8 samples as one batch %.0f ms%s\n", top, top, single, eight, batched,
+                name == "fast" ? (batched <= 150 ? "  (target <= 150 ms: met)" : "  (target <= 150 ms: NOT met)") : "");
     if (!dev.is_cuda()) {
         // The transposed convolutions as LibTorch's own CPU kernel instead of the phase form, same run.
         setTransposedConvByPhases(false);

@@ -52,6 +52,7 @@ UNetGeneratorImpl::UNetGeneratorImpl(int downs_, int ngf, int inChannels, int ou
 }
 
 torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
+    const bool inference = !is_training() && !torch::GradMode::is_enabled();
     std::vector<torch::Tensor> skips;
     torch::Tensor h = x;
     for (int i = 0; i < downs; ++i) {
@@ -66,7 +67,8 @@ torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
     torch::Tensor u = skips.back();
     for (int i = downs - 1; i >= 0; --i) {
         if (i < downs - 1) u = torch::cat({skips[static_cast<std::size_t>(i)], u}, 1);
-        u = torch::relu(u);
+        // In place at inference: u is the concatenation (or the innermost output, not used again).
+        u = inference ? torch::relu_(u) : torch::relu(u);
         u = upsample(static_cast<std::size_t>(i), u);
         if (i == 0) return torch::tanh(u);
         if (auto bn = upNorms[static_cast<std::size_t>(i)]->as<nn::BatchNorm2d>()) u = bn->forward(u);
