@@ -86,7 +86,7 @@ const char* kUsageFull =
 #endif
 
 const char* kUsageEngine =
-    "  cosingan train --image IMG --mask MASK --out MODEL_DIR [--preset fast|paper|smoke] [--config JSON]\n"
+    "  cosingan train --image IMG --mask MASK --out MODEL_DIR [--preset fast|standard|paper|smoke] [--config JSON]\n"
     "                 [--seed S] [--slice K] [--series ID] [--mapping M] [--orient O] [--events jsonl]\n"
     "                 [--device auto|cpu|cuda] [--threads N]\n"
     "  cosingan train --resume --out MODEL_DIR [--events jsonl] [--device D] [--threads N]\n"

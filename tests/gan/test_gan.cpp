@@ -185,6 +185,19 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     REQUIRE(legacy.upsample == "transpose");
     legacy.applyJson(Json::parse("{\"upsample\": \"bicubic\"}"));
     REQUIRE_THROWS_WITH(legacy.validate(), "upsample must be");
+    // standard is fast with twice the iterations of both stages (and their decay starts), nothing else.
+    GanConfig standard = GanConfig::fromPreset("standard");
+    GanConfig fastAgain = GanConfig::fromPreset("fast");
+    REQUIRE(standard.preset == "standard" && standard.stage1Iterations == 2 * fastAgain.stage1Iterations &&
+            standard.stage2Iterations == 2 * fastAgain.stage2Iterations && standard.stage1DecayStart == 2 * fastAgain.stage1DecayStart &&
+            standard.stage2DecayStart == 2 * fastAgain.stage2DecayStart);
+    standard.stage1Iterations = fastAgain.stage1Iterations;
+    standard.stage2Iterations = fastAgain.stage2Iterations;
+    standard.stage1DecayStart = fastAgain.stage1DecayStart;
+    standard.stage2DecayStart = fastAgain.stage2DecayStart;
+    standard.preset = "fast";
+    REQUIRE(standard.toJson() == fastAgain.toJson());
+    REQUIRE_THROWS_WITH(GanConfig::fromPreset("quick"), "use fast, standard, paper or smoke");
     // Older folders have no lesion paste; a probability outside [0, 1] is refused by name.
     REQUIRE(legacy.lesionPasteProbability == 0.0);
     GanConfig paste = GanConfig::fromPreset("smoke");
