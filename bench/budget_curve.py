@@ -7,7 +7,7 @@ One training at a time: on a 2-core machine, two would distort each other's minu
 
 usage:
   budget_curve.py --cosingan build/app/cli/cosingan --out DIR [--factors 0.25,0.5,1,2]
-                  [--slice NAME "TRAIN_ARGS" "QUALITY_ARGS"]... [--plot FILE.png]
+                  [--slice NAME "TRAIN_ARGS" "QUALITY_ARGS"]... [--plot FILE.png] [--measured-only]
 
   TRAIN_ARGS are the `cosingan train` inputs (--image ... --mask ...); QUALITY_ARGS the `quality`
   masks and judge (for example --judge J --masks DIR --count 3, or --mask M for a slice without judge).
@@ -72,12 +72,15 @@ def main():
     p.add_argument("--factors", default="0.25,0.5,1,2")
     p.add_argument("--slice", nargs=3, action="append", metavar=("NAME", "TRAIN_ARGS", "QUALITY_ARGS"), required=True)
     p.add_argument("--plot")
+    p.add_argument("--measured-only", action="store_true", help="leave out the budgets not trained yet instead of training them")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     factors = [float(f) for f in a.factors.split(",")]
     rows = []
     for factor in factors:
         for name, train_args, quality_args in a.slice:
+            if a.measured_only and not os.path.exists(os.path.join(a.out, f"{name}-x{factor:g}.seconds")):
+                continue
             model, seconds = train(a.cosingan, name, train_args, factor, a.out)
             rows.append(row(name, factor, seconds, measure(a.cosingan, model, quality_args)))
             print(f"measured {name} x{factor:g}: {seconds / 60:.1f} min", file=sys.stderr)
