@@ -90,17 +90,23 @@ torch::Tensor UNetGeneratorImpl::upsample(std::size_t level, const torch::Tensor
     // Training needs autograd through the module's own weight; the phase form is for inference on CPU
     // (the cascade's frozen scales while training, and synthesis).
     if (!phasesOn || is_training() || torch::GradMode::is_enabled() || !u.is_cpu()) return conv->forward(u);
-    if (phaseKernels_.size() < upConvs->size()) phaseKernels_.resize(upConvs->size());
-    PhaseKernel& p = phaseKernels_[level];
-    const torch::Tensor& w = conv->weight;
-    if (p.weightData != w.data_ptr() || p.weightVersion != w._version() || p.kernel.scalar_type() != w.scalar_type()) {
-        p.kernel = phaseKernelOf(w);
-        const int64_t out = w.size(1);
-        p.bias = conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * out}, w.options());
-        p.weightData = w.data_ptr();
-        p.weightVersion = w._version();
+    torch::Tensor kernel, bias;
+    {
+        std::lock_guard<std::mutex> lock(phaseMutex_);
+        if (phaseKernels_.size() < upConvs->size()) phaseKernels_.resize(upConvs->size());
+        PhaseKernel& p = phaseKernels_[level];
+        const torch::Tensor& w = conv->weight;
+        if (p.weightData != w.data_ptr() || p.weightVersion != w._version() || p.kernel.scalar_type() != w.scalar_type()) {
+            p.kernel = phaseKernelOf(w);
+            const int64_t out = w.size(1);
+            p.bias = conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * out}, w.options());
+            p.weightData = w.data_ptr();
+            p.weightVersion = w._version();
+        }
+        kernel = p.kernel;
+        bias = p.bias;
     }
-    return transposedConvByPhases(u, p.kernel, p.bias);
+    return transposedConvByPhases(u, kernel, bias);
 }
 
 torch::Tensor phaseKernelOf(const torch::Tensor& weight) {

@@ -2,6 +2,7 @@
 // CoSinGAN's networks in LibTorch (internal to core/gan: Qt code never includes this header).
 #include <torch/torch.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ private:
         std::int64_t weightVersion = -1;
     };
     std::vector<PhaseKernel> phaseKernels_;
+    std::mutex phaseMutex_;  // two threads may synthesize with one model
 };
 TORCH_MODULE(UNetGenerator);
 
