@@ -183,17 +183,15 @@ QualityResult measureQuality(const QualityRequest& request) {
 
     // edit: a lesion in healthy lung, randomized condition off on both sides.
     {
+        // Kept in the result for the grid's edit pair.
         LabelSlice added;
-        const LabelSlice edited = paintLesionInHealthyLung(result.trainingLabels, added);
-        LabelSlice healthy = result.trainingLabels;
-        for (auto& v : healthy.pixels()) v = v == 2 ? 1 : v;
-        const Slice<float> fromEdited = synth.synthesize(edited, clean).front().image;
-        const Slice<float> fromHealthy = synth.synthesize(healthy, clean).front().image;
-        const EditStatistic e = editStatistic(scaled(fromEdited), scaled(fromHealthy), added, scaled(result.real), result.trainingLabels);
-        result.fromHealthy = fromHealthy;
-        result.fromEdited = fromEdited;
-        result.healthyLabels = healthy;
-        result.editedLabels = edited;
+        result.editedLabels = paintLesionInHealthyLung(result.trainingLabels, added);
+        result.healthyLabels = result.trainingLabels;
+        for (auto& v : result.healthyLabels.pixels()) v = v == 2 ? 1 : v;
+        result.fromEdited = synth.synthesize(result.editedLabels, clean).front().image;
+        result.fromHealthy = synth.synthesize(result.healthyLabels, clean).front().image;
+        const EditStatistic e =
+            editStatistic(scaled(result.fromEdited), scaled(result.fromHealthy), added, scaled(result.real), result.trainingLabels);
         Json j = Json::object();
         j.set("added_infection_mean", numberOrNull(e.addedAsInfection));
         j.set("same_pixels_as_lung_mean", numberOrNull(e.sameAsLung));
