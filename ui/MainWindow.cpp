@@ -634,9 +634,10 @@ void MainWindow::autosaveNow() {
 void MainWindow::applyAutomaticLungMask(bool wholeVolume) {
     if (!mask_->hasMask() || !current_) return;
     const CtVolume& vol = current_->volume;
-    const mask::LungMaskOptions o = mask::LungMaskOptions::forValues(current_->info.valuesAreHu);
+    const bool valuesAreHu = current_->info.valuesAreHu;
     auto lungFor = [&](int z) {
-        LabelSlice lung = mask::automaticLungMask(extractSlice(vol, z), o);
+        const Slice<float> slice = extractSlice(vol, z);
+        LabelSlice lung = mask::automaticLungMask(slice, mask::LungMaskOptions::forImage(slice, valuesAreHu));
         const std::uint8_t* old = mask_->labels()->slicePointer(z);
         // Painted infection stays; the lung is recomputed around it.
         for (std::size_t i = 0; i < lung.pixels().size(); ++i)
@@ -656,7 +657,9 @@ void MainWindow::applyAutomaticLungMask(bool wholeVolume) {
         changed = mask_->replaceSlice(model_->slice(), lungFor(model_->slice()), tr("automatic lung mask"));
     }
     QApplication::restoreOverrideCursor();
-    statusBar()->showMessage(tr("Automatic lung mask: %1 voxels changed (threshold %2)").arg(changed).arg(o.threshold), 8000);
+    // 8-bit slices each get their own threshold (mask::eightBitLungThreshold); the shown slice's is named.
+    const float threshold = mask::LungMaskOptions::forImage(extractSlice(vol, model_->slice()), valuesAreHu).threshold;
+    statusBar()->showMessage(tr("Automatic lung mask: %1 voxels changed (threshold %2)").arg(changed).arg(threshold), 8000);
 }
 
 void MainWindow::importMask() {

@@ -140,6 +140,7 @@ int runSegEval(const std::vector<std::string>& argv) {
         drawImageGrid(grid, (out / "segmentation-grid.png").string());
     }
     const eval::Interval lung = eval::tInterval(scores.lungPerSlice), infection = eval::tInterval(scores.infectionPerSlice);
+    const eval::Interval parenchyma = eval::tInterval(scores.lungParenchymaPerSlice);
     bool derived = false;
     for (const auto& s : test) derived = derived || s.lungDerived;
     if (args.flag("json")) {
@@ -147,15 +148,19 @@ int runSegEval(const std::vector<std::string>& argv) {
         Json dice = Json::object();
         dice.set("lung", numberOrNull(lung.mean));
         dice.set("infection", numberOrNull(infection.mean));
+        dice.set("lung_parenchyma", numberOrNull(parenchyma.mean));
         j.set("dice", dice);
+        j.set("lung_definition", eval::kLungDefinition);
         Json pooled = Json::object();
         pooled.set("lung", numberOrNull(scores.lungPooled));
+        pooled.set("lung_parenchyma", numberOrNull(scores.lungParenchymaPooled));
         pooled.set("infection", numberOrNull(scores.infectionPooled));
         j.set("dice_pooled", pooled);
         Json ci = Json::object();
         ci.set("method", "Student's t over test slices, n-1 degrees of freedom");
         ci.set("lung", intervalJson(lung));
         ci.set("infection", intervalJson(infection));
+        ci.set("lung_parenchyma", intervalJson(parenchyma));
         j.set("ci95", ci);
         Json perSlice = Json::array();
         for (std::size_t i = 0; i < test.size(); ++i) {
@@ -163,8 +168,10 @@ int runSegEval(const std::vector<std::string>& argv) {
             s.set("id", test[i].id);
             const auto& p = predicted[i].pixels();
             const auto& t = test[i].labels.pixels();
-            const eval::DiceValue dl = eval::dice(p.data(), t.data(), t.size(), 1), di = eval::dice(p.data(), t.data(), t.size(), 2);
+            const eval::DiceValue dl = eval::dice(p.data(), t.data(), t.size(), eval::kLungField), di = eval::dice(p.data(), t.data(), t.size(), 2);
+            const eval::DiceValue dp = eval::dice(p.data(), t.data(), t.size(), 1);
             s.set("lung", dl.defined ? Json(dl.dice) : Json());
+            s.set("lung_parenchyma", dp.defined ? Json(dp.dice) : Json());
             s.set("infection", di.defined ? Json(di.dice) : Json());
             perSlice.push(s);
         }
@@ -176,9 +183,10 @@ int runSegEval(const std::vector<std::string>& argv) {
         std::printf("%s\n", j.dump().c_str());
         return kOk;
     }
-    std::printf("%d test slices; DSC per slice, mean [95%% CI]: lung %.3f [%.3f, %.3f] (%d slices)%s, infection %.3f [%.3f, %.3f] (%d slices); pooled: lung %.3f, infection %.3f\n",
+    std::printf("%d test slices; DSC per slice, mean [95%% CI]: lung %.3f [%.3f, %.3f] (%d slices)%s, infection %.3f [%.3f, %.3f] (%d slices); pooled: lung %.3f, infection %.3f\n"
+                "(lung: the lung field, lung and infection together; the lung label alone, outside the infection: %.3f [%.3f, %.3f])\n",
                 scores.slices, lung.mean, lung.low, lung.high, lung.n, derived ? " (lung derived)" : "", infection.mean, infection.low, infection.high, infection.n,
-                scores.lungPooled, scores.infectionPooled);
+                scores.lungPooled, scores.infectionPooled, parenchyma.mean, parenchyma.low, parenchyma.high);
     return kOk;
 }
 

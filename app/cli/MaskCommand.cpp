@@ -23,7 +23,7 @@ int runLungMask(const std::vector<std::string>& argv) {
     if (!args.has("image") || !args.has("out")) throw UsageError("lung-mask needs --image IMG and --out MASK");
     const int k = args.intValue("slice", -1);
     InputSlice img = readInputSlice(args.value("image"), args.value("series"), k, args.value("orient"));
-    mask::LungMaskOptions o = mask::LungMaskOptions::forValues(img.valuesAreHu);
+    mask::LungMaskOptions o = mask::LungMaskOptions::forImage(img.values, img.valuesAreHu);
     if (args.has("threshold")) {
         try {
             o.threshold = std::stof(args.value("threshold"));

@@ -84,7 +84,7 @@ LesionMaskSetResult writeLesionMaskSet(const CtVolume& ct, const mask::LesionLib
             job.checkCancelled();
             job.report(double(z - first) / double(last - first + 1), "lesions on slice " + std::to_string(z));
             const CtSlice slice = extractSlice(ct, z);
-            const LabelSlice lung = mask::deriveLungMask(slice, mask::LungMaskOptions::forValues(options.valuesAreHu));
+            const LabelSlice lung = mask::deriveLungMask(slice, mask::LungMaskOptions::forImage(slice, options.valuesAreHu));
             const std::size_t lungPixels = countLabels(lung.pixels()).perLabel[1];
             auto skip = [&](const std::string& reason) {
                 result.skipped.push_back({z, reason});

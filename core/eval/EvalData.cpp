@@ -108,7 +108,7 @@ std::vector<EvalSample> loadMedSegFolder(const std::string& dir, int size) {
         EvalSample s;
         s.id = f.stem().string();
         s.source = f.string();
-        const LabelSlice lung = mask::deriveLungMask(image, mask::LungMaskOptions::forValues(false));
+        const LabelSlice lung = mask::deriveLungMask(image, mask::LungMaskOptions::forImage(image, false));
         s.labels = squareResizeLabels(withInfection(lung, infection), size);
         s.image = squareResize(image, size, 0.0f);
         s.lungDerived = true;

@@ -349,18 +349,22 @@ std::vector<double> EvalModel::infectionProbability(const std::vector<EvalSample
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth) {
     if (predicted.size() != truth.size()) throw std::invalid_argument("scoreSegmentation: predictions and samples differ in number");
     SegScores s;
-    DiceAccumulator lung, infection;
+    DiceAccumulator lung, parenchyma, infection;
     for (std::size_t i = 0; i < truth.size(); ++i) {
         const auto& p = predicted[i].pixels();
         const auto& t = truth[i].labels.pixels();
         if (p.size() != t.size()) throw std::invalid_argument("scoreSegmentation: " + truth[i].id + " differs in size from its prediction");
-        const DiceValue dl = dice(p.data(), t.data(), t.size(), 1), di = dice(p.data(), t.data(), t.size(), 2);
+        const DiceValue dl = dice(p.data(), t.data(), t.size(), kLungField), di = dice(p.data(), t.data(), t.size(), 2);
+        const DiceValue dp = dice(p.data(), t.data(), t.size(), 1);
         if (dl.defined) s.lungPerSlice.push_back(dl.dice), s.lungIds.push_back(truth[i].id);
+        if (dp.defined) s.lungParenchymaPerSlice.push_back(dp.dice);
         if (di.defined) s.infectionPerSlice.push_back(di.dice), s.infectionIds.push_back(truth[i].id);
-        lung.add(p.data(), t.data(), t.size(), 1);
+        lung.add(p.data(), t.data(), t.size(), kLungField);
+        parenchyma.add(p.data(), t.data(), t.size(), 1);
         infection.add(p.data(), t.data(), t.size(), 2);
     }
     s.lungPooled = lung.value();
+    s.lungParenchymaPooled = parenchyma.value();
     s.infectionPooled = infection.value();
     s.slices = static_cast<int>(truth.size());
     return s;

@@ -92,11 +92,13 @@ private:
 };
 
 // Per-slice Dice (slices where a class is absent from both prediction and truth are left out of that
-// class's list) and pooled Dice over all pixels of all slices.
+// class's list) and pooled Dice over all pixels of all slices. "Lung" is the lung field (kLungField:
+// lung and infection labels together, as lung segmentation and the paper score it); "lung parenchyma"
+// is the lung label alone, the lung outside the infection.
 struct SegScores {
-    std::vector<double> lungPerSlice, infectionPerSlice;
+    std::vector<double> lungPerSlice, lungParenchymaPerSlice, infectionPerSlice;
     std::vector<std::string> lungIds, infectionIds;
-    double lungPooled = 0, infectionPooled = 0;
+    double lungPooled = 0, lungParenchymaPooled = 0, infectionPooled = 0;
     int slices = 0;
 };
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth);

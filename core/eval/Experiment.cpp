@@ -464,7 +464,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
        << "` for testing (another patient, another scanner).\n";
     md << "- **The lung label is derived**, not drawn: MedSeg has infection labels only, so the lung is the product's automatic lung mask "
           "(threshold, border-touching air removed, largest components, holes filled) with the radiologists' infection (ground glass and "
-          "consolidation) on top. Lung DSC measures agreement with that derived lung.\n";
+          "consolidation) on top. Lung DSC measures agreement with that derived lung field (lung and infection labels together, as the paper "
+          "scores lung segmentation).\n";
     md << "- **Domain difference of the negatives**: the negatives are TCIA lung-cancer CT (Lung-PET-CT-Dx) windowed by this product to W1500/L-600 "
           "and cropped around the lungs; MedSeg's JPEGs were windowed and cropped by others, with other scanners and reconstruction. A classifier can "
           "tell the two sources apart without looking at infection, so specificity and accuracy here measure infection and source together. "

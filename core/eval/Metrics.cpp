@@ -14,6 +14,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kPi = 3.14159265358979323846;
 
+bool inRange(std::uint8_t value, LabelRange region) { return value >= region.low && value <= region.high; }
+
 double ratio(long numerator, long denominator) {
     return denominator == 0 ? kNaN : static_cast<double>(numerator) / static_cast<double>(denominator);
 }
@@ -115,10 +117,10 @@ double sortedQuantile(const std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label) {
+DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, LabelRange region) {
     std::size_t intersection = 0, sizeSum = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const bool inPrediction = prediction[i] == label, inTruth = truth[i] == label;
+        const bool inPrediction = inRange(prediction[i], region), inTruth = inRange(truth[i], region);
         intersection += inPrediction && inTruth;
         sizeSum += static_cast<std::size_t>(inPrediction) + static_cast<std::size_t>(inTruth);
     }
@@ -126,9 +128,9 @@ DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::s
     return {2.0 * static_cast<double>(intersection) / static_cast<double>(sizeSum), true};
 }
 
-void DiceAccumulator::add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label) {
+void DiceAccumulator::add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, LabelRange region) {
     for (std::size_t i = 0; i < n; ++i) {
-        const bool inPrediction = prediction[i] == label, inTruth = truth[i] == label;
+        const bool inPrediction = inRange(prediction[i], region), inTruth = inRange(truth[i], region);
         intersection_ += inPrediction && inTruth;
         sizeSum_ += static_cast<std::uint64_t>(inPrediction) + static_cast<std::uint64_t>(inTruth);
     }

@@ -17,14 +17,30 @@ struct DiceValue {
     double dice;
     bool defined;
 };
+// The labels a DSC counts as one region: a single label, or several.
+struct LabelRange {
+    std::uint8_t low, high;  // inclusive
+};
+// The lung field: lung and infection together. Lung segmentation counts the lesions as lung, as the
+// paper's lung DSC and COVID-19-CT-Seg's lung masks do; the lung label alone (1) is what is left of the
+// lung outside the infection, which on a heavily infected slice is a few slivers whose DSC says more
+// about the infection's outline (already scored as infection) than about the lung.
+inline constexpr LabelRange kLungField{1, 2};
+// How reports name that definition.
+inline constexpr const char* kLungDefinition = "lung field: the lung and infection labels together, as lung segmentation and the paper score the lung; "
+                                               "lung_parenchyma: the lung label alone (the lung outside the infection)";
 // `prediction` and `truth` are label maps of n pixels.
-DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label);
+DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, LabelRange region);
+inline DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label) {
+    return dice(prediction, truth, n, LabelRange{label, label});
+}
 
 // Pooled (global) Dice over many slices: intersections and sizes are summed before dividing, so a
 // slice weighs by its number of label pixels, unlike the mean of per-slice values.
 class DiceAccumulator {
 public:
-    void add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label);
+    void add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, LabelRange region);
+    void add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, std::uint8_t label) { add(prediction, truth, n, LabelRange{label, label}); }
     // NaN while the label has been absent from everything added (or nothing was added).
     double value() const;
 

@@ -257,11 +257,13 @@ QualityResult measureQuality(const QualityRequest& request) {
             QualitySample qs{request.masks[m].file, made[k].seed, made[k].image, made[k].labels, ""};
             if (judge) {
                 const std::size_t n = made[k].labels.pixels().size();
-                const DiceValue dl = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 1);
+                const DiceValue dl = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, kLungField);
                 const DiceValue di = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 2);
+                const DiceValue dp = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 1);
                 Json d = Json::object();
                 d.set("lung", numberOrNull(dl.dice));
                 d.set("infection", numberOrNull(di.dice));
+                d.set("lung_parenchyma", numberOrNull(dp.dice));
                 row.set("dice", d);
                 std::string reason;
                 if (dl.defined) lungDice.push_back(dl.dice);
@@ -284,6 +286,7 @@ QualityResult measureQuality(const QualityRequest& request) {
         d.set("lung", intervalJson(tInterval(lungDice)));
         d.set("infection", intervalJson(tInterval(infectionDice)));
         judgeJson.set("dice", d);
+        judgeJson.set("lung_definition", kLungDefinition);
         judgeJson.set("thresholds", Json::arrayOf(std::vector<double>{request.minLungDice, request.minInfectionDice}));
     }
     report.set("judge", judgeJson);
@@ -344,17 +347,20 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
     description.set("rule", minDice ? "samples with lung DSC, or infection DSC where the mask has infection, below min_dice are left out"
                                     : "every sample is kept; suspect when lung DSC < the first threshold or infection DSC < the second");
     description.set("unit", source.unitName());
+    description.set("lung_definition", kLungDefinition);
 
     return [=](const gan::SynthesizedSample& sample) {
         const LabelSlice predicted = judge->segment({asJudgeInput(sample, "")}).front();
         const std::size_t n = sample.labels.pixels().size();
-        const DiceValue dl = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 1);
+        const DiceValue dl = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, kLungField);
         const DiceValue di = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 2);
+        const DiceValue dp = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 1);
         const Slice<float> values = source.inUnits(sample.image);
         gan::SampleAssessment a;
         Json d = Json::object();
         d.set("lung", numberOrNull(dl.dice));
         d.set("infection", numberOrNull(di.dice));
+        d.set("lung_parenchyma", numberOrNull(dp.dice));
         a.quality.set("dice", d);
         a.quality.set("lung", statsJson(statsInside(values, sample.labels, 1), realLung));
         a.quality.set("infection", statsJson(statsInside(values, sample.labels, 2), realInfection));

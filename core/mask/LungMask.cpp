@@ -3,6 +3,7 @@
 #include "image/Labels.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 namespace ctsw::mask {
@@ -103,6 +104,18 @@ LabelSlice automaticLungMask(const Slice<float>& image, const LungMaskOptions& o
 }  // namespace ctsw::mask
 
 namespace ctsw::mask {
+
+float eightBitLungThreshold(const Slice<float>& image) {
+    constexpr float kLungWindowThreshold = 145.0f, kBelowSoftTissue = 72.0f;  // 217 - 72 = 145
+    constexpr int kFirst = 96, kBin = 8, kBins = (256 - kFirst) / kBin;
+    std::array<std::size_t, kBins> histogram{};
+    for (float v : image.pixels())
+        if (v >= kFirst && v < 256) ++histogram[static_cast<std::size_t>((v - kFirst) / kBin)];
+    const auto peakBin = std::max_element(histogram.begin(), histogram.end()) - histogram.begin();
+    if (histogram[static_cast<std::size_t>(peakBin)] == 0) return kLungWindowThreshold;
+    const float softTissuePeak = kFirst + kBin * (static_cast<float>(peakBin) + 0.5f);
+    return std::min(kLungWindowThreshold, softTissuePeak - kBelowSoftTissue);
+}
 
 LabelSlice deriveLungMask(const Slice<float>& image, LungMaskOptions o, bool* keptBorder) {
     LabelSlice labels = automaticLungMask(image, o);

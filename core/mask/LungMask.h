@@ -6,6 +6,13 @@
 
 namespace ctsw::mask {
 
+// The air-like threshold for an 8-bit image, whose window is unknown: 145 for a lung-window export,
+// where soft tissue is grey 217 or brighter (often saturated); for an image exported in a narrower
+// window (soft tissue darker than 217, fat and liver near 140, as in some MedSeg slices below the
+// lungs), the same distance below its soft-tissue peak, so that fat and liver are not taken for lung.
+// The soft-tissue peak is the most common grey level from 96 up (the body's largest tissue class).
+float eightBitLungThreshold(const Slice<float>& image);
+
 struct LungMaskOptions {
     float threshold = -400.0f;           // pixels below are air-like (HU; use ~145 for 8-bit lung-window images)
     double minComponentFraction = 0.002;  // components smaller than this fraction of the slice are dropped
@@ -24,6 +31,12 @@ struct LungMaskOptions {
     static LungMaskOptions forValues(bool valuesAreHu) {
         LungMaskOptions o;
         o.threshold = valuesAreHu ? -400.0f : 145.0f;
+        return o;
+    }
+    // The threshold for this image: -400 HU, or for an 8-bit image eightBitLungThreshold's.
+    static LungMaskOptions forImage(const Slice<float>& image, bool valuesAreHu) {
+        LungMaskOptions o = forValues(valuesAreHu);
+        if (!valuesAreHu) o.threshold = eightBitLungThreshold(image);
         return o;
     }
     // For an image cropped to the thorax (MedSeg): lungs may touch every side and, when infection splits

@@ -60,6 +60,10 @@ TEST_F(CliEvalData, SegTrainThenSegEvalJsonOnTheMedSegTestSlices) {
     const double lung = j.at("dice").at("lung").asNumber();
     EXPECT_GE(lung, 0.0);
     EXPECT_LE(lung, 1.0);
+    // "lung" is the lung field (lung and infection); the lung label alone is reported beside it.
+    EXPECT_TRUE(j.at("dice").at("lung_parenchyma").isNumber());
+    EXPECT_NE(j.at("lung_definition").asString().find("lung field"), std::string::npos);
+    EXPECT_TRUE(j.at("per_slice")[0].contains("lung_parenchyma"));
     // The mean is the mean of the per-slice values that are defined (how well three epochs of a tiny
     // network segment varies from run to run; the networks' learning is tested in test_eval).
     double sum = 0;

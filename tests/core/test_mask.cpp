@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "image/Labels.h"
 #include "io/ImageFiles.h"
 #include "mask/LabelEditor.h"
 #include "mask/Lesions.h"
@@ -218,6 +219,29 @@ TEST(LungMaskData, ThoraxCropsKeepLungsTouchingEverySideAndDropTheAirways) {
     }
 }
 
+
+TEST(LungMaskData, NarrowWindowExportsKeepFatAndLiverOutOfTheLung) {
+    const std::string data = ctsw::test::dataDir();
+    if (data.empty()) GTEST_SKIP() << "real data folder not found";
+    // MedSeg test slice 74 is below the lungs and exported in a narrower window than a lung window:
+    // soft tissue near grey 172, fat and liver near 140, under the lung window's 145. Only the two lung
+    // bases (mostly infection) are lung; at 145 the liver's dark rim and the fat came out as lung, a
+    // quarter of the image.
+    const RawImage2D narrow = readImage2D(data + "/medseg-covid/test/Imgs/74.jpg");
+    const float threshold = eightBitLungThreshold(narrow.values);
+    EXPECT_GT(threshold, 80.0f);
+    EXPECT_LT(threshold, 120.0f);
+    const LabelSlice lung = deriveLungMask(narrow.values, LungMaskOptions::forImage(narrow.values, false));
+    const std::size_t lungPixels = countLabels(lung.pixels()).perLabel[1];
+    EXPECT_LT(lungPixels, lung.pixels().size() * 6 / 100);
+    const LabelSlice at145 = deriveLungMask(narrow.values, LungMaskOptions::forValues(false));
+    EXPECT_GT(countLabels(at145.pixels()).perLabel[1], lung.pixels().size() * 15 / 100);  // what the fixed threshold did
+    // A lung-window export keeps the lung window's threshold.
+    for (const char* n : {"63", "65", "38"}) {
+        const RawImage2D lungWindow = readImage2D(data + "/medseg-covid/test/Imgs/" + n + ".jpg");
+        EXPECT_FLOAT_EQ(eightBitLungThreshold(lungWindow.values), 145.0f) << n;
+    }
+}
 
 namespace {
 

@@ -67,6 +67,36 @@ TEST(Dice, LabelInOneMapOnlyIsZero) {
     }
 }
 
+TEST(Dice, LungFieldCountsLungAndInfectionAsOneRegion) {
+    // Labels 1 or 2: |P| = 7, |T| = 7, |P ∩ T| = 5 (the 1 at (1,2) of the prediction meets a 2).
+    const DiceValue d = dice(kPrediction.data(), kTruth.data(), kPrediction.size(), kLungField);
+    EXPECT_TRUE(d.defined);
+    EXPECT_DOUBLE_EQ(d.dice, 10.0 / 14.0);
+    DiceAccumulator pooled;
+    pooled.add(kPrediction.data(), kTruth.data(), kPrediction.size(), kLungField);
+    EXPECT_DOUBLE_EQ(pooled.value(), 10.0 / 14.0);
+}
+
+TEST(ScoreSegmentation, LungIsTheLungFieldAndParenchymaTheLungLabelAlone) {
+    // A lung almost all infection: the truth keeps one pixel of lung label, the prediction calls the whole
+    // lung infection. The lung field is found exactly; the lung label alone is missed.
+    ctsw::LabelSlice truthLabels(4, 4), predictedLabels(4, 4);
+    for (int y = 1; y < 3; ++y)
+        for (int x = 0; x < 4; ++x) truthLabels.at(x, y) = predictedLabels.at(x, y) = 2;
+    truthLabels.at(0, 1) = 1;
+    EvalSample truth;
+    truth.id = "infected";
+    truth.labels = truthLabels;
+    const SegScores s = scoreSegmentation({predictedLabels}, {truth});
+    ASSERT_EQ(s.lungPerSlice.size(), 1u);
+    EXPECT_DOUBLE_EQ(s.lungPerSlice[0], 1.0);
+    ASSERT_EQ(s.lungParenchymaPerSlice.size(), 1u);
+    EXPECT_DOUBLE_EQ(s.lungParenchymaPerSlice[0], 0.0);
+    EXPECT_DOUBLE_EQ(s.lungPooled, 1.0);
+    EXPECT_DOUBLE_EQ(s.lungParenchymaPooled, 0.0);
+    EXPECT_DOUBLE_EQ(s.infectionPerSlice[0], 2.0 * 7 / 15);
+}
+
 TEST(DiceAccumulator, PoolsIntersectionsAndSizesNotSliceMeans) {
     DiceAccumulator pooled;
     EXPECT_TRUE(std::isnan(pooled.value()));
