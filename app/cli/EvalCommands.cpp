@@ -128,9 +128,8 @@ int runSegEval(const std::vector<std::string>& argv) {
         grid.title = "test slices: truth (left) and prediction (right); blue lung, red infection";
         grid.columns = 8;
         for (std::size_t i = 0; i < test.size(); ++i) {
-            const auto& p = predicted[i].pixels();
-            const auto& t = test[i].labels.pixels();
-            const eval::DiceValue di = eval::dice(p.data(), t.data(), t.size(), 2);
+            const eval::ScoredPixels scored = eval::scoredPixels(predicted[i], test[i]);
+            const eval::DiceValue di = eval::dice(scored.predicted.data(), scored.truth.data(), scored.truth.size(), 2);
             grid.add(test[i].image, test[i].labels, test[i].id + " truth");
             char caption[64];
             std::snprintf(caption, sizeof caption, "%s infection %.2f", test[i].id.c_str(), di.defined ? di.dice : std::nan(""));
@@ -166,8 +165,9 @@ int runSegEval(const std::vector<std::string>& argv) {
         for (std::size_t i = 0; i < test.size(); ++i) {
             Json s = Json::object();
             s.set("id", test[i].id);
-            const auto& p = predicted[i].pixels();
-            const auto& t = test[i].labels.pixels();
+            const eval::ScoredPixels scored = eval::scoredPixels(predicted[i], test[i]);
+            const auto& p = scored.predicted;
+            const auto& t = scored.truth;
             const eval::DiceValue dl = eval::dice(p.data(), t.data(), t.size(), eval::kLungField), di = eval::dice(p.data(), t.data(), t.size(), 2);
             const eval::DiceValue dp = eval::dice(p.data(), t.data(), t.size(), 1);
             s.set("lung", dl.defined ? Json(dl.dice) : Json());

@@ -71,6 +71,11 @@ Slice<float> squareResize(const Slice<float>& image, int size, float pad) {
     return out;
 }
 
+LabelSlice squareContent(int width, int height, int size) {
+    if (width == height) return {};
+    return squareResizeLabels(LabelSlice(width, height, 1), size);
+}
+
 LabelSlice squareResizeLabels(const LabelSlice& labels, int size) {
     const LabelSlice sq = padSquare<std::uint8_t>(labels, 0);
     const int n = sq.width();
@@ -111,6 +116,7 @@ std::vector<EvalSample> loadMedSegFolder(const std::string& dir, int size) {
         const LabelSlice lung = mask::deriveLungMask(image, mask::LungMaskOptions::forImage(image, false));
         s.labels = squareResizeLabels(withInfection(lung, infection), size);
         s.image = squareResize(image, size, 0.0f);
+        s.content = squareContent(image.width(), image.height(), size);
         s.lungDerived = true;
         out.push_back(std::move(s));
     }
@@ -134,6 +140,7 @@ std::vector<EvalSample> loadManifest(const std::string& manifestPath, int size) 
         const LabelSlice labels = readMaskSlice(maskFile.string(), identity, values.width(), values.height());
         s.image = squareResize(values, size, 0.0f);
         s.labels = squareResizeLabels(labels, size);
+        s.content = squareContent(values.width(), values.height(), size);
         out.push_back(std::move(s));
     }
     if (out.empty()) throw IoError(manifestPath, "lists no samples");
@@ -181,6 +188,7 @@ std::vector<EvalSample> loadDicomNegatives(const std::string& dir, int size, int
         s.source = dir;
         s.image = squareResize(crop, size, 0.0f);
         s.labels = squareResizeLabels(cropLabels, size);
+        s.content = squareContent(crop.width(), crop.height(), size);
         s.lungDerived = true;
         out.push_back(std::move(s));
     }

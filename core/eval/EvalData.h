@@ -18,6 +18,10 @@ struct EvalSample {
     Slice<float> image;  // size x size, values 0..255
     LabelSlice labels;   // size x size, 0/1/2
     bool lungDerived = false;
+    // 1 where the padded square holds the image's own pixels, 0 on the padding that made it square (at
+    // the labels' size); empty when nothing was padded. Scores leave the padding out: it is not part of
+    // the slice, and a network's guess there (lung in the black bars beside a narrow crop) is no error on it.
+    LabelSlice content;
     bool infection() const;  // any infection pixel: the classification label
 };
 
@@ -28,9 +32,11 @@ Slice<float> unitImageToBytes(const Slice<float>& unit);
 // the image, nearest for the labels. kOwnSize keeps the padded square's own side (no resampling): test
 // slices scored at their own resolution, as a radiologist's mask is drawn.
 constexpr int kOwnSize = 0;
-constexpr const char* kScoredAtOwnSize = "each slice's own size (padded square)";  // as reports name it
+constexpr const char* kScoredAtOwnSize = "each slice's own size (padded to a square; the padding not scored)";  // as reports name it
 Slice<float> squareResize(const Slice<float>& image, int size, float pad);
 LabelSlice squareResizeLabels(const LabelSlice& labels, int size);
+// EvalSample::content for an image of width x height brought to `size` as above; empty for a square image.
+LabelSlice squareContent(int width, int height, int size);
 
 // MedSeg layout: Imgs/N.jpg with GT_multiclass/N.png (1 ground glass, 2 consolidation -> infection; other
 // values are not infection). Turned to radiological display (rot90) and the lung derived. Sorted by N.

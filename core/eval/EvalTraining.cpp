@@ -346,14 +346,26 @@ std::vector<double> EvalModel::infectionProbability(const std::vector<EvalSample
     return out;
 }
 
+ScoredPixels scoredPixels(const LabelSlice& predicted, const EvalSample& truth) {
+    ScoredPixels s{predicted.pixels(), truth.labels.pixels()};
+    if (s.predicted.size() != s.truth.size()) throw std::invalid_argument("scoreSegmentation: " + truth.id + " differs in size from its prediction");
+    const auto& content = truth.content.pixels();
+    if (!content.empty()) {
+        if (content.size() != s.truth.size()) throw std::invalid_argument("scoreSegmentation: " + truth.id + "'s padding map differs in size from its labels");
+        for (std::size_t i = 0; i < content.size(); ++i)
+            if (!content[i]) s.predicted[i] = s.truth[i] = 0;
+    }
+    return s;
+}
+
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth) {
     if (predicted.size() != truth.size()) throw std::invalid_argument("scoreSegmentation: predictions and samples differ in number");
     SegScores s;
     DiceAccumulator lung, parenchyma, infection;
     for (std::size_t i = 0; i < truth.size(); ++i) {
-        const auto& p = predicted[i].pixels();
-        const auto& t = truth[i].labels.pixels();
-        if (p.size() != t.size()) throw std::invalid_argument("scoreSegmentation: " + truth[i].id + " differs in size from its prediction");
+        const ScoredPixels scored = scoredPixels(predicted[i], truth[i]);
+        const auto& p = scored.predicted;
+        const auto& t = scored.truth;
         const DiceValue dl = dice(p.data(), t.data(), t.size(), kLungField), di = dice(p.data(), t.data(), t.size(), 2);
         const DiceValue dp = dice(p.data(), t.data(), t.size(), 1);
         if (dl.defined) s.lungPerSlice.push_back(dl.dice), s.lungIds.push_back(truth[i].id);

@@ -101,6 +101,12 @@ struct SegScores {
     double lungPooled = 0, lungParenchymaPooled = 0, infectionPooled = 0;
     int slices = 0;
 };
+// A prediction and its truth as they are scored: the sample's padding (EvalSample::content) is
+// background in both. Throws std::invalid_argument when the sizes differ.
+struct ScoredPixels {
+    std::vector<std::uint8_t> predicted, truth;
+};
+ScoredPixels scoredPixels(const LabelSlice& predicted, const EvalSample& truth);
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth);
 
 }  // namespace ctsw::eval

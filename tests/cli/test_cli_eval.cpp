@@ -84,7 +84,7 @@ TEST_F(CliEvalData, SegTrainThenSegEvalJsonOnTheMedSegTestSlices) {
     EXPECT_GE(j.at("ci95").at("lung").at("high").asNumber(), lung);
 
     // At the network's size (as earlier reports) the same model scores other pixels: both are named.
-    EXPECT_EQ(j.at("scored_at").asString(), "each slice's own size (padded square)");
+    EXPECT_EQ(j.at("scored_at").asString(), "each slice's own size (padded to a square; the padding not scored)");
     r = run("seg-eval --model " + shellQuote(model) + " --test " + medseg("test") + " --at model --json");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(Json::parse(r.out).at("scored_at").asString(), "the model's size");

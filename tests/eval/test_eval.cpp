@@ -97,6 +97,24 @@ TEST(ScoreSegmentation, LungIsTheLungFieldAndParenchymaTheLungLabelAlone) {
     EXPECT_DOUBLE_EQ(s.infectionPerSlice[0], 2.0 * 7 / 15);
 }
 
+TEST(ScoreSegmentation, LeavesThePaddingOfANarrowSliceOut) {
+    // A 4 x 2 slice padded to 4 x 4: rows 0 and 3 are padding. The prediction finds the slice's lung
+    // exactly and also calls lung in the padding, which is not part of the slice.
+    ctsw::LabelSlice own(4, 2, 1);
+    EvalSample truth;
+    truth.id = "narrow";
+    truth.labels = squareResizeLabels(own, kOwnSize);
+    truth.content = squareContent(4, 2, kOwnSize);
+    ASSERT_EQ(truth.content.width(), 4);
+    EXPECT_EQ(truth.content.at(0, 0), 0);
+    EXPECT_EQ(truth.content.at(0, 1), 1);
+    ctsw::LabelSlice predicted(4, 4, 1);
+    EXPECT_DOUBLE_EQ(scoreSegmentation({predicted}, {truth}).lungPerSlice.at(0), 1.0);
+    truth.content = {};  // scored over the whole square, the 8 lung pixels in the padding count against it
+    EXPECT_DOUBLE_EQ(scoreSegmentation({predicted}, {truth}).lungPerSlice.at(0), 2.0 * 8 / 24);
+    EXPECT_TRUE(squareContent(5, 5, kOwnSize).pixels().empty());  // a square slice has no padding
+}
+
 TEST(DiceAccumulator, PoolsIntersectionsAndSizesNotSliceMeans) {
     DiceAccumulator pooled;
     EXPECT_TRUE(std::isnan(pooled.value()));
