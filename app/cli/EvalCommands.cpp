@@ -128,8 +128,7 @@ int runSegEval(const std::vector<std::string>& argv) {
         grid.title = "test slices: truth (left) and prediction (right); blue lung, red infection";
         grid.columns = 8;
         for (std::size_t i = 0; i < test.size(); ++i) {
-            const eval::ScoredPixels scored = eval::scoredPixels(predicted[i], test[i]);
-            const eval::DiceValue di = eval::dice(scored.predicted.data(), scored.truth.data(), scored.truth.size(), 2);
+            const eval::DiceValue& di = scores.perSliceDice[i].infection;
             grid.add(test[i].image, test[i].labels, test[i].id + " truth");
             char caption[64];
             std::snprintf(caption, sizeof caption, "%s infection %.2f", test[i].id.c_str(), di.defined ? di.dice : std::nan(""));
@@ -165,11 +164,7 @@ int runSegEval(const std::vector<std::string>& argv) {
         for (std::size_t i = 0; i < test.size(); ++i) {
             Json s = Json::object();
             s.set("id", test[i].id);
-            const eval::ScoredPixels scored = eval::scoredPixels(predicted[i], test[i]);
-            const auto& p = scored.predicted;
-            const auto& t = scored.truth;
-            const eval::DiceValue dl = eval::dice(p.data(), t.data(), t.size(), eval::kLungField), di = eval::dice(p.data(), t.data(), t.size(), 2);
-            const eval::DiceValue dp = eval::dice(p.data(), t.data(), t.size(), 1);
+            const eval::DiceValue &dl = scores.perSliceDice[i].lung, &dp = scores.perSliceDice[i].lungParenchyma, &di = scores.perSliceDice[i].infection;
             s.set("lung", dl.defined ? Json(dl.dice) : Json());
             s.set("lung_parenchyma", dp.defined ? Json(dp.dice) : Json());
             s.set("infection", di.defined ? Json(di.dice) : Json());

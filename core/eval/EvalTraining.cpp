@@ -346,6 +346,14 @@ std::vector<double> EvalModel::infectionProbability(const std::vector<EvalSample
     return out;
 }
 
+namespace {
+
+// A prediction and its truth as they are scored: the sample's padding (EvalSample::content) is
+// background in both.
+struct ScoredPixels {
+    std::vector<std::uint8_t> predicted, truth;
+};
+
 ScoredPixels scoredPixels(const LabelSlice& predicted, const EvalSample& truth) {
     ScoredPixels s{predicted.pixels(), truth.labels.pixels()};
     if (s.predicted.size() != s.truth.size()) throw std::invalid_argument("scoreSegmentation: " + truth.id + " differs in size from its prediction");
@@ -358,6 +366,8 @@ ScoredPixels scoredPixels(const LabelSlice& predicted, const EvalSample& truth) 
     return s;
 }
 
+}  // namespace
+
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth) {
     if (predicted.size() != truth.size()) throw std::invalid_argument("scoreSegmentation: predictions and samples differ in number");
     SegScores s;
@@ -366,8 +376,9 @@ SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std:
         const ScoredPixels scored = scoredPixels(predicted[i], truth[i]);
         const auto& p = scored.predicted;
         const auto& t = scored.truth;
-        const DiceValue dl = dice(p.data(), t.data(), t.size(), kLungField), di = dice(p.data(), t.data(), t.size(), 2);
-        const DiceValue dp = dice(p.data(), t.data(), t.size(), 1);
+        const LabelDice d = labelDice(p.data(), t.data(), t.size());
+        const DiceValue &dl = d.lung, &dp = d.lungParenchyma, &di = d.infection;
+        s.perSliceDice.push_back(d);
         if (dl.defined) s.lungPerSlice.push_back(dl.dice), s.lungIds.push_back(truth[i].id);
         if (dp.defined) s.lungParenchymaPerSlice.push_back(dp.dice);
         if (di.defined) s.infectionPerSlice.push_back(di.dice), s.infectionIds.push_back(truth[i].id);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "eval/EvalData.h"
+#include "eval/Metrics.h"
 
 namespace ctsw::eval {
 
@@ -96,17 +97,12 @@ private:
 // lung and infection labels together, as lung segmentation and the paper score it); "lung parenchyma"
 // is the lung label alone, the lung outside the infection.
 struct SegScores {
+    std::vector<LabelDice> perSliceDice;  // one per sample, in order, padding left out (undefined values kept)
     std::vector<double> lungPerSlice, lungParenchymaPerSlice, infectionPerSlice;
     std::vector<std::string> lungIds, infectionIds;
     double lungPooled = 0, lungParenchymaPooled = 0, infectionPooled = 0;
     int slices = 0;
 };
-// A prediction and its truth as they are scored: the sample's padding (EvalSample::content) is
-// background in both. Throws std::invalid_argument when the sizes differ.
-struct ScoredPixels {
-    std::vector<std::uint8_t> predicted, truth;
-};
-ScoredPixels scoredPixels(const LabelSlice& predicted, const EvalSample& truth);
 SegScores scoreSegmentation(const std::vector<LabelSlice>& predicted, const std::vector<EvalSample>& truth);
 
 }  // namespace ctsw::eval

@@ -128,6 +128,10 @@ DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth, std::s
     return {2.0 * static_cast<double>(intersection) / static_cast<double>(sizeSum), true};
 }
 
+LabelDice labelDice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n) {
+    return {dice(prediction, truth, n, kLungField), dice(prediction, truth, n, 1), dice(prediction, truth, n, 2)};
+}
+
 void DiceAccumulator::add(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n, LabelRange region) {
     for (std::size_t i = 0; i < n; ++i) {
         const bool inPrediction = inRange(prediction[i], region), inTruth = inRange(truth[i], region);

@@ -35,6 +35,13 @@ inline DiceValue dice(const std::uint8_t* prediction, const std::uint8_t* truth,
     return dice(prediction, truth, n, LabelRange{label, label});
 }
 
+// The DSCs the product reports for one label map against its truth: the lung field, the lung label
+// alone and the infection.
+struct LabelDice {
+    DiceValue lung, lungParenchyma, infection;
+};
+LabelDice labelDice(const std::uint8_t* prediction, const std::uint8_t* truth, std::size_t n);
+
 // Pooled (global) Dice over many slices: intersections and sizes are summed before dividing, so a
 // slice weighs by its number of label pixels, unlike the mean of per-slice values.
 class DiceAccumulator {

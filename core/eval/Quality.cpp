@@ -257,9 +257,8 @@ QualityResult measureQuality(const QualityRequest& request) {
             QualitySample qs{request.masks[m].file, made[k].seed, made[k].image, made[k].labels, ""};
             if (judge) {
                 const std::size_t n = made[k].labels.pixels().size();
-                const DiceValue dl = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, kLungField);
-                const DiceValue di = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 2);
-                const DiceValue dp = dice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n, 1);
+                const LabelDice scored = labelDice(predicted[k].pixels().data(), made[k].labels.pixels().data(), n);
+                const DiceValue &dl = scored.lung, &dp = scored.lungParenchyma, &di = scored.infection;
                 Json d = Json::object();
                 d.set("lung", numberOrNull(dl.dice));
                 d.set("infection", numberOrNull(di.dice));
@@ -352,9 +351,8 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
     return [=](const gan::SynthesizedSample& sample) {
         const LabelSlice predicted = judge->segment({asJudgeInput(sample, "")}).front();
         const std::size_t n = sample.labels.pixels().size();
-        const DiceValue dl = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, kLungField);
-        const DiceValue di = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 2);
-        const DiceValue dp = dice(predicted.pixels().data(), sample.labels.pixels().data(), n, 1);
+        const LabelDice scored = labelDice(predicted.pixels().data(), sample.labels.pixels().data(), n);
+        const DiceValue &dl = scored.lung, &dp = scored.lungParenchyma, &di = scored.infection;
         const Slice<float> values = source.inUnits(sample.image);
         gan::SampleAssessment a;
         Json d = Json::object();
