@@ -94,15 +94,23 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         auto w = classWeightMap(lab, c.classWeights);
         auto bce = [](const torch::Tensor& x, float t) { return torch::binary_cross_entropy_with_logits(x, torch::full_like(x, t)); };
         // level 0 plain pix2pix (adv + L1), 1 + WPPL + MS-SSIM, 2 + U-Net features, 3 + VGG
+        // The product's levels (1+) leave the discriminator out where the preset has no adversarial
+        // term (fast: 192 and 256 px), as the trainer does; level 0 stays pix2pix, to compare with Python.
+        const bool productHasD = c.adversarialWeightAt(s) > 0;
         auto step = [&](int level, const torch::Tensor& input) {
             auto fake = g->forward(input);
-            od.zero_grad();
-            auto ld = 0.5 * (bce(d->forward(torch::cat({cond, real}, 1)), 1) + bce(d->forward(torch::cat({cond, fake.detach()}, 1)), 0));
-            ld.backward();
-            od.step();
-            for (auto& p : d->parameters()) p.set_requires_grad(false);
+            const bool withD = level == 0 || productHasD;
+            torch::Tensor lg = torch::zeros({}, fake.options());
             og.zero_grad();
-            torch::Tensor lg = bce(d->forward(torch::cat({cond, fake}, 1)), 1);
+            if (withD) {
+                od.zero_grad();
+                auto ld = 0.5 * (bce(d->forward(torch::cat({cond, real}, 1)), 1) + bce(d->forward(torch::cat({cond, fake.detach()}, 1)), 0));
+                ld.backward();
+                od.step();
+                for (auto& p : d->parameters()) p.set_requires_grad(false);
+                og.zero_grad();
+                lg = bce(d->forward(torch::cat({cond, fake}, 1)), 1);
+            }
             if (level == 0) lg = lg + 10 * (fake - real).abs().mean();
             if (level >= 1) lg = lg + 10 * wppl(fake, real, w) + (1 - msssim(fake, real));
             if (level >= 2) lg = lg + 10 * unetFeatureLoss(unet, fake, real);
@@ -156,7 +164,7 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         char pyCols[64];
         if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / plain);
         else std::snprintf(pyCols, sizeof pyCols, "%8s | %6s", "n/a", "n/a");
-        std::printf("| %4d | %5d | %12.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, batch, plain, mixed, withUnet, vggCol, prep,
+        std::printf("| %4d%s | %5d | %12.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, mixed, withUnet, vggCol, prep,
                     full + prep, full + prep + stage2Extra, pyCols);
     }
     // Synthesis: the whole cascade at the top size with randomized condition, as `synthesize` runs it.

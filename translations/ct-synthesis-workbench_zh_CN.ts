@@ -566,7 +566,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="271" />
-        <location filename="../ui/MainWindow.cpp" line="847" />
+        <location filename="../ui/MainWindow.cpp" line="850" />
         <source>Cannot load the model</source>
         <translation>无法加载模型</translation>
     </message>
@@ -936,259 +936,259 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>自动保存失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="654" />
+        <location filename="../ui/MainWindow.cpp" line="655" />
         <source>automatic lung mask (all slices)</source>
         <translation>自动肺掩膜（所有层面）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="656" />
+        <location filename="../ui/MainWindow.cpp" line="657" />
         <source>automatic lung mask</source>
         <translation>自动肺掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="659" />
+        <location filename="../ui/MainWindow.cpp" line="662" />
         <source>Automatic lung mask: %1 voxels changed (threshold %2)</source>
         <translation>自动肺掩膜：更改了 %1 个体素（阈值 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="664" />
+        <location filename="../ui/MainWindow.cpp" line="667" />
         <source>Import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="664" />
+        <location filename="../ui/MainWindow.cpp" line="667" />
         <source>Masks (*.nii *.nii.gz *.png *.npy);;All files (*)</source>
         <translation>掩膜 (*.nii *.nii.gz *.png *.npy);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="669" />
+        <location filename="../ui/MainWindow.cpp" line="672" />
         <source>Label mapping</source>
         <translation>标签映射</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="669" />
+        <location filename="../ui/MainWindow.cpp" line="672" />
         <source>How are the mask's values encoded?</source>
         <translation>掩膜的数值是如何编码的？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="676" />
-        <location filename="../ui/MainWindow.cpp" line="681" />
+        <location filename="../ui/MainWindow.cpp" line="679" />
         <location filename="../ui/MainWindow.cpp" line="684" />
+        <location filename="../ui/MainWindow.cpp" line="687" />
         <source>import mask</source>
         <translation>导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="687" />
+        <location filename="../ui/MainWindow.cpp" line="690" />
         <source>Cannot import mask</source>
         <translation>无法导入掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="693" />
+        <location filename="../ui/MainWindow.cpp" line="696" />
         <source>Export mask</source>
         <translation>导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="694" />
+        <location filename="../ui/MainWindow.cpp" line="697" />
         <source>NIfTI volume (*.nii.gz);;PNG of this slice, values 0/1/2 (*.png)</source>
         <translation>NIfTI 体数据 (*.nii.gz);;当前层面的 PNG，数值 0/1/2 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="699" />
+        <location filename="../ui/MainWindow.cpp" line="702" />
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="701" />
+        <location filename="../ui/MainWindow.cpp" line="704" />
         <source>Cannot export mask</source>
         <translation>无法导出掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="707" />
+        <location filename="../ui/MainWindow.cpp" line="710" />
         <source>Unsaved mask</source>
         <translation>掩膜未保存</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="707" />
+        <location filename="../ui/MainWindow.cpp" line="710" />
         <source>The mask has unsaved changes. Save them?</source>
         <translation>掩膜有未保存的更改。是否保存？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="724" />
+        <location filename="../ui/MainWindow.cpp" line="727" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="726" />
+        <location filename="../ui/MainWindow.cpp" line="729" />
         <source> Window: </source>
         <translation> 窗宽窗位： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="728" />
+        <location filename="../ui/MainWindow.cpp" line="731" />
         <source>Lung (W1500 / L-600)</source>
         <translation>肺窗 (W1500 / L-600)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="729" />
+        <location filename="../ui/MainWindow.cpp" line="732" />
         <source>Mediastinum (W350 / L40)</source>
         <translation>纵隔窗 (W350 / L40)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="730" />
+        <location filename="../ui/MainWindow.cpp" line="733" />
         <source>Bone (W2000 / L500)</source>
         <translation>骨窗 (W2000 / L500)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="731" />
+        <location filename="../ui/MainWindow.cpp" line="734" />
         <source>Custom (right-drag on the image)</source>
         <translation>自定义（在图像上按住右键拖动）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="738" />
+        <location filename="../ui/MainWindow.cpp" line="741" />
         <source> Slice: </source>
         <translation> 层面： </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="759" />
+        <location filename="../ui/MainWindow.cpp" line="762" />
         <source>Loading</source>
         <translation>正在加载</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="766" />
+        <location filename="../ui/MainWindow.cpp" line="769" />
         <source>Opening %1</source>
         <translation>正在打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="768" />
+        <location filename="../ui/MainWindow.cpp" line="771" />
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ……</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="803" />
+        <location filename="../ui/MainWindow.cpp" line="806" />
         <source>Cannot open the document's masks</source>
         <translation>无法打开文档的掩膜</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="806" />
+        <location filename="../ui/MainWindow.cpp" line="809" />
         <source>Recover unsaved work</source>
         <translation>恢复未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="807" />
+        <location filename="../ui/MainWindow.cpp" line="810" />
         <source>A mask for this series was autosaved at %1 but never saved. Recover it?</source>
         <translation>此序列的掩膜已于 %1 自动保存，但从未手动保存。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="822" />
+        <location filename="../ui/MainWindow.cpp" line="825" />
         <source>Cannot recover</source>
         <translation>无法恢复</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="851" />
+        <location filename="../ui/MainWindow.cpp" line="854" />
         <source>Cannot use this judge</source>
         <translation>无法使用此评判模型</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="857" />
+        <location filename="../ui/MainWindow.cpp" line="860" />
         <source>Loaded %1 slices of %2 x %3</source>
         <translation>已加载 %1 个层面，%2 x %3</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="858" />
+        <location filename="../ui/MainWindow.cpp" line="861" />
         <source>; %1 series in this folder, showing the largest</source>
         <translation>；此文件夹中有 %1 个序列，显示最大的一个</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="859" />
+        <location filename="../ui/MainWindow.cpp" line="862" />
         <source>; %n warning(s), see the Series panel</source>
         <translation><numerusform>；%n 条警告，请见“序列”面板</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="867" />
+        <location filename="../ui/MainWindow.cpp" line="870" />
         <source>Could not open %1</source>
         <translation>无法打开 %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="868" />
+        <location filename="../ui/MainWindow.cpp" line="871" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="879" />
+        <location filename="../ui/MainWindow.cpp" line="882" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="880" />
+        <location filename="../ui/MainWindow.cpp" line="883" />
         <source>Modality</source>
         <translation>模态</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="881" />
+        <location filename="../ui/MainWindow.cpp" line="884" />
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="882" />
+        <location filename="../ui/MainWindow.cpp" line="885" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="882" />
+        <location filename="../ui/MainWindow.cpp" line="885" />
         <source>%1 x %2, %3 slices</source>
         <translation>%1 x %2，%3 个层面</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="883" />
+        <location filename="../ui/MainWindow.cpp" line="886" />
         <source>Spacing</source>
         <translation>间距</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="883" />
+        <location filename="../ui/MainWindow.cpp" line="886" />
         <source>%1 x %2 x %3 mm</source>
         <translation>%1 x %2 x %3 毫米</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="884" />
+        <location filename="../ui/MainWindow.cpp" line="887" />
         <source>Origin</source>
         <translation>原点</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="884" />
+        <location filename="../ui/MainWindow.cpp" line="887" />
         <source>(%1, %2, %3) mm LPS</source>
         <translation>(%1, %2, %3) 毫米 LPS</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="885" />
+        <location filename="../ui/MainWindow.cpp" line="888" />
         <source>Values</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="885" />
+        <location filename="../ui/MainWindow.cpp" line="888" />
         <source>Hounsfield units</source>
         <translation>亨氏单位 (HU)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="885" />
+        <location filename="../ui/MainWindow.cpp" line="888" />
         <source>display intensities (not HU)</source>
         <translation>显示灰度（非 HU）</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="886" />
+        <location filename="../ui/MainWindow.cpp" line="889" />
         <source>Series UID</source>
         <translation>序列 UID</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="889" />
+        <location filename="../ui/MainWindow.cpp" line="892" />
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="894" />
+        <location filename="../ui/MainWindow.cpp" line="897" />
         <source>Other series here</source>
         <translation>此处的其他序列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="905" />
+        <location filename="../ui/MainWindow.cpp" line="908" />
         <source>%n file(s) skipped (not DICOM images).</source>
         <translation><numerusform>跳过了 %n 个文件（不是 DICOM 图像）。</numerusform></translation>
     </message>
@@ -1912,8 +1912,23 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="188" />
-        <source>About 8 to 13 minutes on 2 CPU cores (7.9 measured on an idle AMD EPYC).</source>
-        <translation>在 2 个 CPU 核心上约 8 至 13 分钟（在空闲的 AMD EPYC 上实测 7.9 分钟）。</translation>
+        <source>About 8 to 15 minutes on 2 CPU cores (14.9 measured on a 2-core AMD EPYC that took 16.6 for the previous fast settings, 7.9 on a faster one).</source>
+        <translation>在 2 个 CPU 核心上约 8 至 15 分钟（在一台 2 核 AMD EPYC 上实测 14.9 分钟，该机器上旧的 fast 设置需 16.6 分钟；在更快的机器上为 7.9 分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="189" />
+        <source>About 20 to 35 minutes on 2 CPU cores (32.2 measured on the AMD EPYC where fast took 14.9).</source>
+        <translation>在 2 个 CPU 核心上约 20 至 35 分钟（在 fast 需 14.9 分钟的 AMD EPYC 上实测 32.2 分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="195" />
+        <source>Measured on a MedSeg slice: it reconstructs its slice with SSIM 0.90; a judge segmenter finds lung 0.96 and infection 0.69 DSC in images of other slices' masks.</source>
+        <translation>在一张 MedSeg 切片上实测：重建自身切片的 SSIM 为 0.90；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.96、感染 0.69 的 DSC。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="197" />
+        <source>Measured on a MedSeg slice: SSIM 0.92 against fast's 0.90, judge lung 0.96 and infection 0.68 DSC; finer texture, not better masks.</source>
+        <translation>在一张 MedSeg 切片上实测：SSIM 0.92（fast 为 0.90），评判网络肺 0.96、感染 0.68 DSC；纹理更细致，掩膜符合度并未提高。</translation>
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="190" />
@@ -1926,11 +1941,6 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>数秒；用于检查环境，不用于实际使用。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="195" />
-        <source>Measured on a MedSeg slice: it reconstructs its slice with SSIM 0.80; a judge segmenter finds lung 0.86 and infection 0.65 to 0.71 DSC in images of other slices' masks.</source>
-        <translation>在一张 MedSeg 切片上实测：重建自身切片的 SSIM 为 0.80；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.86、感染 0.65 至 0.71 的 DSC。</translation>
-    </message>
-    <message>
         <location filename="../ui/TrainingPanel.cpp" line="186" />
         <source>About 40 minutes on a current GPU (per-iteration times measured on an NVIDIA H200).</source>
         <translation>在当前的 GPU 上约 40 分钟（按在 NVIDIA H200 上实测的每次迭代时间估算）。</translation>
@@ -1939,16 +1949,6 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <location filename="../ui/TrainingPanel.cpp" line="185" />
         <source>About 4 minutes on a current GPU (twice fast's iterations; not measured on a GPU).</source>
         <translation>在当前的 GPU 上约 4 分钟（迭代次数为 fast 的两倍；未在 GPU 上实测）。</translation>
-    </message>
-    <message>
-        <location filename="../ui/TrainingPanel.cpp" line="189" />
-        <source>About 16 to 20 minutes on 2 CPU cores (16.4 measured).</source>
-        <translation>在 2 个 CPU 核心上约 16 至 20 分钟（实测 16.4 分钟）。</translation>
-    </message>
-    <message>
-        <location filename="../ui/TrainingPanel.cpp" line="197" />
-        <source>Measured on a MedSeg slice: SSIM 0.83 against fast's 0.80, judge lung 0.86 and infection 0.68 DSC; sharper texture, not better masks.</source>
-        <translation>在一张 MedSeg 切片上实测：SSIM 0.83（fast 为 0.80），评判网络肺 0.86、感染 0.68 DSC；纹理更清晰，掩膜符合度并未提高。</translation>
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="199" />

@@ -57,9 +57,12 @@ void printEvent(const Json& e) {
             std::fprintf(stderr, "feature U-Net %d/%d  loss %.4f\n", e.at("iteration").asInt(), e.at("iterations_total").asInt(), e.numberOr("unet_segmentation_loss", 0));
             return;
         }
-        std::fprintf(stderr, "scale %d/%d (%dpx) stage %d  it %d/%d  D %.3f  G adv %.3f  WPPL %.4f  1-MSSSIM %.4f  UNet %.4f  %.1f it/s  ETA %s\n",
+        char adversarial[64] = "adversarial off";  // the scale trains without the adversarial term
+        if (e.contains("loss_d"))
+            std::snprintf(adversarial, sizeof adversarial, "D %.3f  G adv %.3f", e.numberOr("loss_d", 0), e.numberOr("loss_g_adv", 0));
+        std::fprintf(stderr, "scale %d/%d (%dpx) stage %d  it %d/%d  %s  WPPL %.4f  1-MSSSIM %.4f  UNet %.4f  %.1f it/s  ETA %s\n",
                      e.at("scale").asInt() + 1, e.at("scales").asInt(), e.at("size").asInt(), e.at("stage").asInt(), e.at("iteration").asInt(),
-                     e.at("iterations").asInt(), e.numberOr("loss_d", 0), e.numberOr("loss_g_adv", 0), e.numberOr("loss_wppl", 0), e.numberOr("loss_msssim", 0),
+                     e.at("iterations").asInt(), adversarial, e.numberOr("loss_wppl", 0), e.numberOr("loss_msssim", 0),
                      e.numberOr("loss_unet", 0), e.numberOr("iterations_per_second", 0), fmtSeconds(e.numberOr("eta_seconds", -1)).c_str());
     } else if (type == "started") {
         std::fprintf(stderr, "training %s on %s (preset %s)%s\n", e.stringOr("model", "").c_str(), e.stringOr("device", "").c_str(), e.stringOr("preset", "").c_str(),

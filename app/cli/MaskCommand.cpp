@@ -12,6 +12,7 @@
 #include "io/ImageFiles.h"
 #include "io/ImageSource.h"
 #include "io/IoError.h"
+#include "io/Npy.h"
 #include "mask/LungMask.h"
 
 namespace fs = std::filesystem;
@@ -53,8 +54,14 @@ int runLungMask(const std::vector<std::string>& argv) {
     }
     const LabelCounts c = countLabels(labels.pixels());
     const std::string out = args.value("out");
+    // The extension chooses the format, as in `convert`; anything else is refused rather than written as
+    // a PNG under a misleading name.
     if (isNiftiPath(out)) writeNiftiLabels(sliceAsVolume(labels), out);
-    else writePngLabels(labels, out);
+    else if (fileKindOf(out) == FileKind::Png) writePngLabels(labels, out);
+    else if (fileKindOf(out) == FileKind::Npy)
+        writeNpyFloat32(out, {static_cast<std::size_t>(labels.height()), static_cast<std::size_t>(labels.width())},
+                        std::vector<float>(labels.pixels().begin(), labels.pixels().end()));
+    else throw IoError(out, "unknown output type: use .png, .npy, .nii or .nii.gz");
     std::printf("wrote %s: DERIVED lung mask (threshold %g, %s) %zu lung pixels, %zu infection pixels%s\n", out.c_str(), o.threshold,
                 keptBorder ? "lungs touching the border kept, pure air dropped" : "air touching the border dropped", c.perLabel[1], c.perLabel[2], args.has("infection") ? " (from the given infection mask)" : "");
     if (c.perLabel[1] + c.perLabel[2] == 0) std::fprintf(stderr, "warning: no lung found; try --threshold or --keep-border\n");

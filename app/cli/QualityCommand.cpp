@@ -125,6 +125,15 @@ int runQuality(const std::vector<std::string>& argv) {
     std::printf("self-reconstruction: SSIM %s (inside the body %s), PSNR %s dB; mean absolute error %s background, %s lung, %s infection (%s)\n",
                 fmt(self, "ssim", "%.3f").c_str(), fmt(self, "ssim_body", "%.3f").c_str(), fmt(self, "psnr", "%.1f").c_str(), fmt(mae, "background", "%.1f").c_str(),
                 fmt(mae, "lung", "%.1f").c_str(), fmt(mae, "infection", "%.1f").c_str(), report.stringOr("unit", "").c_str());
+    if (const Json* perScale = self ? self->find("per_scale") : nullptr) {
+        // One line: where the cascade loses the picture (a scale below its input makes it worse).
+        std::string line = "per scale (SSIM input -> stage 1 -> stage 2):";
+        for (const Json& e : perScale->asArray())
+            line += " " + std::to_string(static_cast<int>(e.numberOr("size", 0))) + " px " + (e.contains("ssim_input") ? fmt(&e, "ssim_input", "%.2f") + " -> " : std::string()) +
+                    fmt(&e, "ssim_stage1", "%.2f") + (e.contains("ssim_stage2") ? " -> " + fmt(&e, "ssim_stage2", "%.2f") : std::string()) + ";";
+        line.pop_back();
+        std::printf("%s\n", line.c_str());
+    }
     std::printf("painted lesion: %s inside it, %s for the same pixels as lung, %s in the real infection\n", fmt(edit, "added_infection_mean", "%.1f").c_str(),
                 fmt(edit, "same_pixels_as_lung_mean", "%.1f").c_str(), fmt(edit, "real_infection_mean", "%.1f").c_str());
     std::printf("diversity: %s mean per-pixel spread inside the lung across seeds\n", fmt(report.find("diversity"), "lung_std_mean", "%.1f").c_str());

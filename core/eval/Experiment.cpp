@@ -44,8 +44,13 @@ struct Budget {
 
 gan::GanConfig pyramidUpTo(gan::GanConfig c, int size) {
     std::vector<int> sizes, downs, dlayers;
+    std::vector<double> iterationFactors, adversarialFactors;
     for (std::size_t i = 0; i < c.sizes.size(); ++i)
-        if (c.sizes[i] <= size) sizes.push_back(c.sizes[i]), downs.push_back(c.generatorDowns[i]), dlayers.push_back(c.discriminatorLayers[i]);
+        if (c.sizes[i] <= size) {
+            sizes.push_back(c.sizes[i]), downs.push_back(c.generatorDowns[i]), dlayers.push_back(c.discriminatorLayers[i]);
+            if (i < c.iterationFactors.size()) iterationFactors.push_back(c.iterationFactors[i]);
+            if (i < c.adversarialFactors.size()) adversarialFactors.push_back(c.adversarialFactors[i]);
+        }
     if (sizes.empty() || sizes.back() != size) {
         std::string list;
         for (int s : c.sizes) list += (list.empty() ? "" : ", ") + std::to_string(s);
@@ -54,6 +59,8 @@ gan::GanConfig pyramidUpTo(gan::GanConfig c, int size) {
     c.sizes = sizes;
     c.generatorDowns = downs;
     c.discriminatorLayers = dlayers;
+    c.iterationFactors = iterationFactors;
+    c.adversarialFactors = adversarialFactors;
     return c;
 }
 
@@ -146,9 +153,17 @@ struct Timings {
 gan::GanConfig baselineConfig(const Budget& b, bool mixedLoss) {
     gan::GanConfig c = b.cosingan;
     c.preset = mixedLoss ? "enhanced-pix2pix" : "pix2pix";
+    // The paper's generator depth at this size (7 downsamplings at 256 px; fast's finest scale has 6 to
+    // start from its coarser scale, which a single-scale network does not have) and pix2pix's
+    // adversarial term, which fast leaves out at its finest scales.
+    const gan::GanConfig paperPyramid;
+    const auto at = std::find(paperPyramid.sizes.begin(), paperPyramid.sizes.end(), c.sizes.back());
+    const int downs = at == paperPyramid.sizes.end() ? c.generatorDowns.back() : paperPyramid.generatorDowns[static_cast<std::size_t>(at - paperPyramid.sizes.begin())];
     c.sizes = {c.sizes.back()};
-    c.generatorDowns = {c.generatorDowns.back()};
+    c.generatorDowns = {downs};
     c.discriminatorLayers = {c.discriminatorLayers.back()};
+    c.iterationFactors.clear();
+    c.adversarialFactors.clear();
     c.residual = false;  // pix2pix's direct output
     // pix2pix's own learning rate, class weights, augmentation and three labels, not the fast preset's
     // single-slice tuning: the baselines stay the published methods.

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ctsw::eval {
 
@@ -160,6 +162,32 @@ EditStatistic editStatistic(const Slice<float>& fromEdited, const Slice<float>& 
     for (auto v : added.pixels()) e.addedPixels += v != 0;
     for (auto v : infection.pixels()) e.realInfectionPixels += v;
     return e;
+}
+
+Slice<float> areaResize(const Slice<float>& square, int size) {
+    const int n = square.width();
+    if (square.height() != n) throw std::invalid_argument("areaResize needs a square image");
+    if (size < 1) throw std::invalid_argument("areaResize needs a positive size");
+    // Separable: rows first, then columns, each an average over the cell's input range.
+    auto range = [&](int i) { return std::pair<int, int>{static_cast<int>((static_cast<long>(i) * n) / size), static_cast<int>((static_cast<long>(i + 1) * n + size - 1) / size)}; };
+    std::vector<double> rows(static_cast<std::size_t>(n) * size);
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < size; ++x) {
+            const auto [a, b] = range(x);
+            double sum = 0;
+            for (int k = a; k < b; ++k) sum += square.at(k, y);
+            rows[static_cast<std::size_t>(y) * size + x] = sum / (b - a);
+        }
+    Slice<float> out(size, size);
+    for (int y = 0; y < size; ++y) {
+        const auto [a, b] = range(y);
+        for (int x = 0; x < size; ++x) {
+            double sum = 0;
+            for (int k = a; k < b; ++k) sum += rows[static_cast<std::size_t>(k) * size + x];
+            out.at(x, y) = static_cast<float>(sum / (b - a));
+        }
+    }
+    return out;
 }
 
 }  // namespace ctsw::eval

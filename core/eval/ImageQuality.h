@@ -46,4 +46,9 @@ struct EditStatistic {
 EditStatistic editStatistic(const Slice<float>& fromEdited, const Slice<float>& fromUnedited, const LabelSlice& added, const Slice<float>& real,
                             const LabelSlice& realLabels);
 
+// A square image area-resampled to size x size as the engine makes each scale's target (LibTorch's
+// "area" mode, adaptive average pooling): output pixel i averages input pixels
+// [floor(i*n/size), ceil((i+1)*n/size)) in each direction. std::invalid_argument for a non-square image.
+Slice<float> areaResize(const Slice<float>& square, int size);
+
 }  // namespace ctsw::eval

@@ -178,6 +178,22 @@ QualityResult measureQuality(const QualityRequest& request) {
         m.set("unit", unitName);
         self.set("mae", m);
         self.set("scale", "SSIM and PSNR on the model's intensity window mapped to [0, 1] (range 1); SSIM: Gaussian window 11, sigma 1.5, 5-pixel rim left out");
+        // Each scale's stages against the slice area-resampled to that scale, and what the scale starts
+        // from (the previous scale's output upsampled): a scale below its own input loses the picture.
+        Json perScale = Json::array();
+        const Slice<float>* input = nullptr;
+        for (const gan::ScaleOutput& so : result.scales) {
+            const Slice<float> target = toUnitInterval(areaResize(result.real, so.size));
+            Json e = Json::object();
+            e.set("scale", so.scale);
+            e.set("size", so.size);
+            e.set("ssim_stage1", numberOrNull(ssim(target, toUnitInterval(so.stage1), 1.0).whole));
+            if (!so.stage2.pixels().empty()) e.set("ssim_stage2", numberOrNull(ssim(target, toUnitInterval(so.stage2), 1.0).whole));
+            if (input) e.set("ssim_input", numberOrNull(ssim(target, toUnitInterval(squareResize(*input, so.size, -1.0f)), 1.0).whole));
+            input = so.stage2.pixels().empty() ? &so.stage1 : &so.stage2;
+            perScale.push(e);
+        }
+        self.set("per_scale", perScale);
         report.set("self", self);
     }
 

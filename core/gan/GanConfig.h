@@ -58,6 +58,11 @@ struct GanConfig {
     double weightMsssim = 1.0;
     double weightVgg = 10.0;
     double weightUnet = 10.0;
+    // Per-scale multipliers of weightAdversarial (empty: 1 everywhere). At the fine scales of a short
+    // schedule the discriminator wins and the generator answers with grain that is not in the slice
+    // (docs/cosingan.md measures it); a small factor there keeps the slice's own texture.
+    std::vector<double> adversarialFactors;
+    double adversarialWeightAt(int scale) const;
     std::array<double, 3> classWeights{0.1, 0.5, 1.0};
     std::string vggWeights;   // user-supplied VGG19 features file; empty = MS-FVL off (said everywhere)
     std::string unetWeights;  // a trained feature U-Net; empty = train one on the slice

@@ -394,26 +394,38 @@ bool Trainer::trainStage(int s, int stage) {
         }
         auto fake = applyGenerator(g, cond, prev, c.residual);
 
-        // Discriminator step.
-        setRequiresGrad(*d, true);
-        optD.zero_grad();
-        auto lossD = 0.5 * (bceWithLogits(d->forward(torch::cat({cond, real}, 1)), 1.0f) + bceWithLogits(d->forward(torch::cat({cond, fake.detach()}, 1)), 0.0f));
-        lossD.backward();
-        optD.step();
+        // Discriminator step; none where the adversarial term is off at this scale (it could not
+        // reach the generator, so it would only cost time).
+        const double weightAdv = c.adversarialWeightAt(s);
+        const bool adversarial = weightAdv > 0;
+        torch::Tensor lossD, adv;
+        if (adversarial) {
+            setRequiresGrad(*d, true);
+            optD.zero_grad();
+            lossD = 0.5 * (bceWithLogits(d->forward(torch::cat({cond, real}, 1)), 1.0f) + bceWithLogits(d->forward(torch::cat({cond, fake.detach()}, 1)), 0.0f));
+            lossD.backward();
+            optD.step();
+        }
 
         // Generator step with the discriminator frozen.
         setRequiresGrad(*d, false);
         optG.zero_grad();
-        auto adv = bceWithLogits(d->forward(torch::cat({cond, fake}, 1)), 1.0f);
+        if (adversarial) adv = bceWithLogits(d->forward(torch::cat({cond, fake}, 1)), 1.0f);
         auto lw = wppl(fake, real, classWeightMap(lab, c.classWeights));
         auto ls = 1 - msssim(fake, real);
         torch::Tensor lv = vgg_ ? vggFeatureLoss(vgg_, fake, real) : torch::zeros({}, fake.options());
         torch::Tensor lu = unet_ ? unetFeatureLoss(unet_, fake, real) : torch::zeros({}, fake.options());
-        auto lossG = c.weightAdversarial * adv + c.weightWppl * lw + c.weightMsssim * ls + (vgg_ ? c.weightVgg : 0.0) * lv + (unet_ ? c.weightUnet : 0.0) * lu;
+        auto lossG = c.weightWppl * lw + c.weightMsssim * ls + (vgg_ ? c.weightVgg : 0.0) * lv + (unet_ ? c.weightUnet : 0.0) * lu;
 
-        std::map<std::string, double> values = {{"loss_d", lossD.item<double>()}, {"loss_g_adv", adv.item<double>()}, {"loss_wppl", lw.item<double>()},
-                                                {"loss_msssim", ls.item<double>()}, {"loss_vgg", lv.item<double>()}, {"loss_unet", lu.item<double>()},
-                                                {"loss_g_total", lossG.item<double>()}};
+        if (adversarial) lossG = lossG + weightAdv * adv;
+        // Without the adversarial term the event carries no D and adversarial losses (the curves show
+        // a gap rather than a misleading zero).
+        std::map<std::string, double> values = {{"loss_wppl", lw.item<double>()}, {"loss_msssim", ls.item<double>()}, {"loss_vgg", lv.item<double>()},
+                                                {"loss_unet", lu.item<double>()}, {"loss_g_total", lossG.item<double>()}};
+        if (adversarial) {
+            values["loss_d"] = lossD.item<double>();
+            values["loss_g_adv"] = adv.item<double>();
+        }
         for (const auto& [name, v] : values) {
             if (!std::isfinite(v)) {
                 Json e = Json::object();

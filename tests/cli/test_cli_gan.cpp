@@ -413,6 +413,16 @@ TEST_F(CliGanData, AutomaticLungMaskAgreesWithTheRadiologists) {
     }
     const double dice = 2.0 * both / static_cast<double>(a + b);
     EXPECT_GT(dice, 0.9) << "derived " << a << " px, radiologists " << b << " px";
+
+    // The extension chooses the format: .npy is a NumPy file with the same labels; others are refused.
+    const std::string npy = work_.file("lung.npy");
+    ASSERT_EQ(run("lung-mask --image " + image_ + " --orient flip-y --out " + shellQuote(npy)).exitCode, 0);
+    EXPECT_EQ(readNpy(npy).dtype, "<f4");
+    EXPECT_TRUE(readMaskSlice(npy, LabelMapping::named("identity")).pixels() == derived.pixels());
+    r = run("lung-mask --image " + image_ + " --orient flip-y --out " + shellQuote(work_.file("lung.tif")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("lung.tif"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("unknown output type"), std::string::npos) << r.err;
 }
 
 TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
@@ -439,6 +449,19 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     EXPECT_TRUE(self.at("mae").at("lung").isNumber());
     EXPECT_TRUE(self.at("mae").at("background").isNumber());
     EXPECT_EQ(self.at("mae").at("unit").asString(), "HU");
+    // One entry per scale of the smoke model (32, 48 px); the first scale has no input to compare with.
+    const Json& perScale = self.at("per_scale");
+    ASSERT_EQ(perScale.size(), 2u);
+    EXPECT_EQ(perScale[0].at("size").asInt(), 32);
+    EXPECT_EQ(perScale[1].at("size").asInt(), 48);
+    EXPECT_FALSE(perScale[0].contains("ssim_input"));
+    for (const Json& e : perScale.asArray()) {
+        EXPECT_LE(e.at("ssim_stage1").asNumber(), 1.0);
+        EXPECT_LE(e.at("ssim_stage2").asNumber(), 1.0);
+    }
+    EXPECT_TRUE(perScale[1].at("ssim_input").isNumber());
+    // The last scale's stage 2 is the self-reconstruction at the top size.
+    EXPECT_NEAR(perScale[1].at("ssim_stage2").asNumber(), self.at("ssim").asNumber(), 1e-3);
     const Json& edit = q.at("edit");
     EXPECT_GT(edit.at("added_pixels").asNumber(), 0);
     EXPECT_TRUE(edit.at("added_infection_mean").isNumber());

@@ -465,6 +465,27 @@ TEST(ImageQuality, SpreadAcrossSamplesAndTheEditStatisticOnAHandMadeCase) {
     EXPECT_EQ(e.realInfectionPixels, 8);
 }
 
+TEST(ImageQuality, AreaResizeAveragesEachCellAsLibTorchsAreaMode) {
+    // 4 -> 2: 2x2 block means.
+    ctsw::Slice<float> a(4, 4);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 4; ++x) a.at(x, y) = static_cast<float>(y * 4 + x);
+    const auto half = ctsw::eval::areaResize(a, 2);
+    EXPECT_FLOAT_EQ(half.at(0, 0), (0 + 1 + 4 + 5) / 4.0f);
+    EXPECT_FLOAT_EQ(half.at(1, 1), (10 + 11 + 14 + 15) / 4.0f);
+    // 3 -> 2 (a non-integer factor, as 256 -> 192): cells [0, 2) and [1, 3) overlap in the middle.
+    ctsw::Slice<float> b(3, 3);
+    for (int y = 0; y < 3; ++y)
+        for (int x = 0; x < 3; ++x) b.at(x, y) = static_cast<float>(x);
+    const auto two = ctsw::eval::areaResize(b, 2);
+    EXPECT_FLOAT_EQ(two.at(0, 0), 0.5f);
+    EXPECT_FLOAT_EQ(two.at(1, 0), 1.5f);
+    EXPECT_FLOAT_EQ(two.at(1, 1), 1.5f);
+    // Same size: unchanged; not square: refused.
+    EXPECT_TRUE(ctsw::eval::areaResize(a, 4).pixels() == a.pixels());
+    EXPECT_THROW(ctsw::eval::areaResize(ctsw::Slice<float>(4, 3), 2), std::invalid_argument);
+}
+
 TEST(LearningRate, CosineWarmsUpThenFallsToOnePercentAndThePaperHalvesTheEpochs) {
     const std::int64_t steps = 400;  // warm-up: the first 20
     EXPECT_NEAR(learningRateFactor("cosine", 0, 50, 0, steps), 1.0 / 20, 1e-12);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 #include "MiniTest.h"
@@ -88,6 +89,14 @@ std::vector<char> bytes(const std::string& path) {
     return std::vector<char>(std::istreambuf_iterator<char>(in), {});
 }
 
+// Two two-scale models trained from the same seed: scale 0's weights must be identical, scale 1's not.
+void requireOnlyScaleOneDiffers(const std::string& a, const std::string& b) {
+    for (int stage = 1; stage <= 2; ++stage) {
+        REQUIRE_MSG(bytes(a + "/" + store::scaleFile(0, stage)) == bytes(b + "/" + store::scaleFile(0, stage)), "scale 0 stage " << stage << " differs");
+        REQUIRE_MSG(bytes(a + "/" + store::scaleFile(1, stage)) != bytes(b + "/" + store::scaleFile(1, stage)), "scale 1 stage " << stage << " is the same");
+    }
+}
+
 }  // namespace
 
 TEST_CASE(GeneratorAndDiscriminatorShapesAtEveryPaperScale) {
@@ -162,6 +171,9 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     GanConfig d = GanConfig::fromPreset("fast");
     REQUIRE_THROWS_WITH(d.applyJson(Json::parse("{\"ngff\": 3}")), "ngff");
     d.applyJson(Json::parse("{\"ngf\": 24, \"sizes\": [32, 64], \"generator_downs\": [4, 5], \"discriminator_layers\": [3, 4]}"));
+    // fast's per-scale adversarial factors no longer fit two scales: said, with what to do.
+    REQUIRE_THROWS_WITH(d.validate(), "2 scales; a config that changes sizes gives it too");
+    d.applyJson(Json::parse("{\"adversarial_factors\": []}"));
     d.validate();
     REQUIRE(d.ngf == 24 && d.topSize() == 64);
     GanConfig e = GanConfig::fromPreset("fast");
@@ -178,6 +190,18 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     g.applyJson(Json::parse("{\"iteration_factors\": [2.5, 1]}"));
     g.validate();
     REQUIRE(g.iterationsAt(0, 1) == 30 && g.decayStartAt(0, 1) == 15 && g.iterationsAt(0, 2) == 15 && g.iterationsAt(1, 1) == 12);
+    // Per-scale adversarial factors: one per scale, in [0, 100]; they scale weight_adversarial.
+    g.applyJson(Json::parse("{\"adversarial_factors\": [1]}"));
+    REQUIRE_THROWS_WITH(g.validate(), "adversarial_factors needs one entry per scale");
+    g.applyJson(Json::parse("{\"adversarial_factors\": [1, -0.5]}"));
+    REQUIRE_THROWS_WITH(g.validate(), "adversarial_factors must be in [0, 100]");
+    g.applyJson(Json::parse("{\"adversarial_factors\": [0.5, 0], \"weight_adversarial\": 2}"));
+    g.validate();
+    REQUIRE(g.adversarialWeightAt(0) == 1.0 && g.adversarialWeightAt(1) == 0.0);
+    GanConfig roundTrip = GanConfig::fromPreset("paper");
+    roundTrip.applyJson(g.toJson());
+    REQUIRE(roundTrip.adversarialFactors == g.adversarialFactors);
+    REQUIRE(GanConfig::fromPreset("paper").adversarialWeightAt(8) == 1.0);
     // A model folder written before the upsample key existed was trained with transposed convolutions:
     // loading starts from the paper's values, so the key's absence must mean "transpose".
     GanConfig legacy = GanConfig::fromPreset("paper");
@@ -548,6 +572,28 @@ TEST_CASE(ResumeAfterStopGivesTheUninterruptedResult) {
             const std::string f = store::scaleFile(s, stage);
             REQUIRE_MSG(bytes(t / ("full/" + f)) == bytes(t / ("part/" + f)), f << " differs after resume");
         }
+}
+
+TEST_CASE(AScaleWithoutTheAdversarialTermTrainsNoDiscriminatorAndOnlyThatScaleChanges) {
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig with = tinyConfig();
+    GanConfig without = with;
+    without.adversarialFactors = {1.0, 0.0};
+    TrainOptions a = quietOptions(with, t / "with");
+    REQUIRE(train(pair, a) == TrainOutcome::Finished);
+    TrainOptions b = quietOptions(without, t / "without");
+    std::set<int> scalesWithD, scalesWithoutD;
+    b.onEvent = [&](const Json& e) {
+        if (e.stringOr("type", "") != "progress" || e.stringOr("phase", "") != "gan") return;
+        (e.contains("loss_d") && e.contains("loss_g_adv") ? scalesWithD : scalesWithoutD).insert(e.at("scale").asInt());
+    };
+    REQUIRE(train(pair, b) == TrainOutcome::Finished);
+    REQUIRE(scalesWithD == std::set<int>{0});
+    REQUIRE(scalesWithoutD == std::set<int>{1});
+    requireOnlyScaleOneDiffers(t / "with", t / "without");
+    Synthesizer s(t / "without", "cpu");
+    REQUIRE(s.synthesize(pair.labels, SynthesisOptions{}).size() == 1);
 }
 
 TEST_CASE(CorruptTruncatedOrForeignModelsAreRefusedByName) {
