@@ -156,9 +156,7 @@ gan::GanConfig baselineConfig(const Budget& b, bool mixedLoss) {
     // The paper's generator depth at this size (7 downsamplings at 256 px; fast's finest scale has 6 to
     // start from its coarser scale, which a single-scale network does not have) and pix2pix's
     // adversarial term, which fast leaves out at its finest scales.
-    const gan::GanConfig paperPyramid;
-    const auto at = std::find(paperPyramid.sizes.begin(), paperPyramid.sizes.end(), c.sizes.back());
-    const int downs = at == paperPyramid.sizes.end() ? c.generatorDowns.back() : paperPyramid.generatorDowns[static_cast<std::size_t>(at - paperPyramid.sizes.begin())];
+    const int downs = pyramidUpTo(gan::GanConfig::fromPreset("paper"), c.sizes.back()).generatorDowns.back();
     c.sizes = {c.sizes.back()};
     c.generatorDowns = {downs};
     c.discriminatorLayers = {c.discriminatorLayers.back()};
