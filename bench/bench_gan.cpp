@@ -57,9 +57,9 @@ double pythonSeconds(int size, int downs, int ngf, int batch, int k, int iterati
 void benchPreset(const std::string& name, const Options& o, torch::Device dev, bool python) {
     GanConfig c = GanConfig::fromPreset(name);
     std::printf("\n## preset %s (ngf %d, ndf %d), %s\n\n", name.c_str(), c.ngf, c.ndf, dev.is_cuda() ? "CUDA" : "CPU");
-    std::printf("| size | batch | plain G+D ms | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
+    std::printf("| size | batch | plain G+D ms | same, LibTorch's tconv | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
                 o.vgg ? "+VGG19 | " : "");
-    std::printf("|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
+    std::printf("|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
     Cascade cascade(c, dev);
     SegUNet unet(c.unetWidth);
     unet->to(dev);
@@ -121,6 +121,10 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         };
         const auto input = torch::cat({cond, prev}, 1);
         const double plain = msPer([&] { step(0, input); }, o.iterations, dev);
+        // The same step with LibTorch's CPU transposed convolution instead of the phase form, same run.
+        setTransposedConvByPhases(false);
+        const double plainModuleTconv = dev.is_cuda() ? plain : msPer([&] { step(0, input); }, o.iterations, dev);
+        setTransposedConvByPhases(true);
         const double mixed = msPer([&] { step(1, input); }, o.iterations, dev);
         const double withUnet = msPer([&] { step(2, input); }, o.iterations, dev);
         const double withVgg = o.vgg ? msPer([&] { step(3, input); }, o.iterations, dev) : withUnet;
@@ -164,7 +168,7 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         char pyCols[64];
         if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / plain);
         else std::snprintf(pyCols, sizeof pyCols, "%8s | %6s", "n/a", "n/a");
-        std::printf("| %4d%s | %5d | %12.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, mixed, withUnet, vggCol, prep,
+        std::printf("| %4d%s | %5d | %12.0f | %22.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, plainModuleTconv, mixed, withUnet, vggCol, prep,
                     full + prep, full + prep + stage2Extra, pyCols);
     }
     // Synthesis: the whole cascade at the top size with randomized condition, as `synthesize` runs it.

@@ -1,5 +1,6 @@
 #include "gan/Augment.h"
 
+#include <array>
 #include <cmath>
 
 namespace ctsw::gan {
@@ -50,27 +51,56 @@ std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, cons
     return {img, lab};
 }
 
-std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability) {
+namespace {
+// A random pixel of a [1, S, S] boolean map as (row, column); the map must not be empty.
+std::array<int64_t, 2> randomPixelOf(const torch::Tensor& map) {
+    auto where = map.reshape({-1}).nonzero();
+    const int64_t k = torch::randint(0, where.size(0), {1}).item<int64_t>();
+    const int64_t at = where[k][0].item<int64_t>(), side = map.size(2);
+    return {at / side, at % side};
+}
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability, double pieceProbability) {
     if (probability <= 0) return {image, labels};
     auto img = image.clone();
     auto lab = labels.clone();
     const int64_t b = image.size(0), size = image.size(2);
     const int64_t reach = std::max<int64_t>(1, size / 3);
+    const double minRadius = std::max(1.0, size / 64.0), maxRadius = std::max(minRadius, size / 16.0);
+    auto rows = torch::arange(size, image.options()).view({1, size, 1});
+    auto cols = torch::arange(size, image.options()).view({1, 1, size});
     for (int64_t i = 0; i < b; ++i) {
-        auto u = torch::rand({2});
+        auto u = torch::rand({4});
         if (u[0].item<double>() >= probability) continue;
         auto sourceImage = image[i];
-        auto lesion = labels[i] > 1.5 & labels[i] < 2.5;
-        const double area = lesion.sum().item<double>();
-        if (area < 1) continue;
+        auto lesion = (labels[i] > 1.5) & (labels[i] < 2.5);
+        if (lesion.sum().item<double>() < 1) continue;
         if (u[1].item<double>() < 0.5) {
             sourceImage = sourceImage.flip({-1});
             lesion = lesion.flip({-1});
         }
-        const auto lung = labels[i] > 0.5 & labels[i] < 1.5;
+        const auto lung = (labels[i] > 0.5) & (labels[i] < 1.5);
+        const bool piece = u[2].item<double>() < pieceProbability;
+        std::array<int64_t, 2> centre{0, 0};
+        if (piece) {
+            // A disc-shaped piece of the infection around one of its pixels.
+            centre = randomPixelOf(lesion);
+            const double r = minRadius + (maxRadius - minRadius) * u[3].item<double>();
+            const auto dy = rows - static_cast<double>(centre[0]), dx = cols - static_cast<double>(centre[1]);
+            lesion = lesion & (dy * dy + dx * dx <= r * r);
+            if (lung.sum().item<double>() < 1) continue;
+        }
+        const double area = lesion.sum().item<double>();
         for (int attempt = 0; attempt < 4; ++attempt) {
-            auto shift = torch::randint(-reach, reach + 1, {2});
-            const std::vector<int64_t> by = {shift[0].item<int64_t>(), shift[1].item<int64_t>()};
+            std::vector<int64_t> by;
+            if (piece) {
+                const auto target = randomPixelOf(lung);  // the piece is centred on healthy lung
+                by = {target[0] - centre[0], target[1] - centre[1]};
+            } else {
+                auto shift = torch::randint(-reach, reach + 1, {2});
+                by = {shift[0].item<int64_t>(), shift[1].item<int64_t>()};
+            }
             auto placed = torch::roll(lesion, by, {1, 2}) & lung;
             if (placed.sum().item<double>() < 0.25 * area) continue;
             img[i] = torch::where(placed, torch::roll(sourceImage, by, {1, 2}), img[i]);

@@ -25,7 +25,10 @@ std::pair<torch::Tensor, torch::Tensor> augment(const torch::Tensor& image, cons
 // mirrored left-right half of the time and shifted by up to a third of the side, onto the pixels of
 // healthy lung (label 1) it then covers; image values and labels move together. A placement covering
 // less than a quarter of the lesion is redrawn (a few tries, then the sample is left as it is).
-std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability);
+// With pieceProbability, a paste copies only a disc of the infection (radius S/64 to S/16, around one
+// of its pixels) centred on a healthy-lung pixel: small lesions, one or two pixels at the coarsest
+// scale, are then part of training, and the finer scales learn to carry their intensity.
+std::pair<torch::Tensor, torch::Tensor> pasteLesions(const torch::Tensor& image, const torch::Tensor& labels, double probability, double pieceProbability = 0.0);
 
 // Area downsampling of images and nearest resizing of label maps to size x size.
 torch::Tensor resizeImage(const torch::Tensor& image, int size);

@@ -104,6 +104,7 @@ void GanConfig::validate() const {
     if (dropout < 0 || dropout >= 1) fail("dropout must be in [0, 1)");
     if (noAugmentProbability < 0 || noAugmentProbability > 1) fail("no_augment_probability must be in [0, 1]");
     if (lesionPasteProbability < 0 || lesionPasteProbability > 1) fail("lesion_paste_probability must be in [0, 1]");
+    if (lesionPieceProbability < 0 || lesionPieceProbability > 1) fail("lesion_piece_probability must be in [0, 1]");
     if (checkpointEvery < 1) fail("checkpoint_every must be positive");
     if (!iterationFactors.empty() && iterationFactors.size() != sizes.size()) fail("iteration_factors needs one entry per scale");
     for (double f : iterationFactors)
@@ -174,6 +175,7 @@ Json GanConfig::toJson() const {
     j.set("vertical_flip", verticalFlip);
     j.set("no_augment_probability", noAugmentProbability);
     j.set("lesion_paste_probability", lesionPasteProbability);
+    j.set("lesion_piece_probability", lesionPieceProbability);
     j.set("rc_background", rcBackground);
     j.set("rc_lung", rcLung);
     j.set("rc_infection", rcInfection);
@@ -241,6 +243,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "vertical_flip") verticalFlip = v.asBool();
             else if (key == "no_augment_probability") noAugmentProbability = v.asNumber();
             else if (key == "lesion_paste_probability") lesionPasteProbability = v.asNumber();
+            else if (key == "lesion_piece_probability") lesionPieceProbability = v.asNumber();
             else if (key == "rc_background") rcBackground = v.asNumber();
             else if (key == "rc_lung") rcLung = v.asNumber();
             else if (key == "rc_infection") rcInfection = v.asNumber();

@@ -80,6 +80,8 @@ struct GanConfig {
     // fraction of the augmented samples: with one slice the infection only ever sits in one place, so
     // the generator learns "infection here" rather than "infection label looks like this" (0 = off).
     double lesionPasteProbability = 0.0;
+    // The fraction of those pastes that copy a small disc of the infection instead of all of it.
+    double lesionPieceProbability = 0.0;
 
     // Synthesis diversity (paper eq. 10 magnitudes; dropout 50 %).
     double rcBackground = 16.0, rcLung = 16.0, rcInfection = 32.0;

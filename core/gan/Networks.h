@@ -29,8 +29,9 @@ struct UNetGeneratorImpl : torch::nn::Module {
 
 private:
     torch::Tensor upsample(std::size_t level, const torch::Tensor& u);
-    // Inference on CPU runs each transposed convolution as its four output phases (one ordinary
-    // convolution, see transposedConvByPhases); the kernels are rebuilt when the weights change.
+    // On CPU each transposed convolution runs as its four output phases (one ordinary convolution, see
+    // transposedConvByPhases), in training too. Without gradients the kernels are cached and rebuilt
+    // when the weights change.
     struct PhaseKernel {
         torch::Tensor kernel, bias;
         const void* weightData = nullptr;
@@ -47,7 +48,7 @@ TORCH_MODULE(UNetGenerator);
 // transposed convolution does not use. `weight` is the transposed convolution's [in, out, 4, 4].
 torch::Tensor phaseKernelOf(const torch::Tensor& weight);
 torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor& phaseKernel, const torch::Tensor& phaseBias);
-// On by default; bench_gan turns it off to time both forms in one run.
+// On by default; bench_gan turns it off to time both forms in one run, the tests to compare them.
 void setTransposedConvByPhases(bool on);
 
 // Conditional PatchGAN (pix2pix NLayerDiscriminator): k strided 4x4 layers, a stride-1 layer and a

@@ -300,7 +300,7 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::augmentedBatch(int scale, int s
     s.elasticAlpha = strong ? c.elasticAlpha : 0.0;
     s.elasticSigma = c.elasticSigma;
     s.labelFill = c.bodyCondition ? kOutsideBody : 0.0f;
-    std::tie(img, lab) = pasteLesions(img, lab, c.lesionPasteProbability);
+    std::tie(img, lab) = pasteLesions(img, lab, c.lesionPasteProbability, c.lesionPieceProbability);
     return augment(img, lab, s);
 }
 

@@ -132,27 +132,63 @@ TEST_CASE(PhaseFormOfTheTransposedConvolutionIsExactAndFollowsTheWeights) {
     REQUIRE(phases.sizes() == reference.sizes());
     REQUIRE_MSG(torch::allclose(phases, reference, 1e-5, 1e-5), "max difference " << (phases - reference).abs().max().item<double>());
 
-    // The generator: eval without gradients takes the phase form; it must give what the module gives.
+    // The generator: eval without gradients takes the phase form with cached kernels; it must give what
+    // LibTorch's op gives.
     UNetGenerator gen(5, 8, 2, 1, 0.5, false);
     initWeights(*gen);
     gen->eval();
     gen->setDropoutActive(false);
     auto input = torch::rand({2, 2, 64, 64}) * 2 - 1;
-    torch::Tensor viaModule;
-    {
-        torch::AutoGradMode withGrad(true);  // gradients on: the module's own transposed convolution
-        viaModule = gen->forward(input).detach();
-    }
+    auto viaLibTorchOp = [&] {
+        setTransposedConvByPhases(false);
+        auto y = gen->forward(input);
+        setTransposedConvByPhases(true);
+        return y;
+    };
+    const torch::Tensor viaModule = viaLibTorchOp();
     REQUIRE(torch::allclose(gen->forward(input), viaModule, 1e-5, 1e-5));
     // Weights changed in place (an optimiser step, a loaded checkpoint): the cached kernels follow.
     for (auto& p : gen->parameters()) p.add_(torch::randn_like(p) * 0.05);
-    torch::Tensor changed;
-    {
-        torch::AutoGradMode withGrad(true);
-        changed = gen->forward(input).detach();
-    }
+    const torch::Tensor changed = viaLibTorchOp();
     REQUIRE(!torch::allclose(changed, viaModule, 1e-3, 1e-3));
     REQUIRE(torch::allclose(gen->forward(input), changed, 1e-5, 1e-5));
+}
+
+TEST_CASE(PhaseFormTrainsLikeTheTransposedConvolution) {
+    // Training runs the phase form with the kernel built from the module's weight in every call: the
+    // loss and every parameter's gradient must be LibTorch's transposed convolution's.
+    torch::manual_seed(12);
+    UNetGenerator gen(5, 8, 2, 1, 0.0, false);
+    initWeights(*gen);
+    gen->train();
+    auto input = torch::rand({2, 2, 64, 64}) * 2 - 1;
+    auto target = torch::rand({2, 1, 64, 64}) * 2 - 1;
+    auto gradients = [&](bool phases) {
+        setTransposedConvByPhases(phases);
+        gen->zero_grad();
+        auto loss = (gen->forward(input) - target).abs().mean();
+        loss.backward();
+        std::vector<torch::Tensor> g{loss.detach().reshape({1})};
+        for (auto& p : gen->parameters()) g.push_back(p.grad().clone());
+        setTransposedConvByPhases(true);
+        return g;
+    };
+    const auto viaModule = gradients(false);
+    const auto viaPhases = gradients(true);
+    REQUIRE(viaModule.size() == viaPhases.size());
+    REQUIRE(viaModule.size() > 1);
+    int nonZero = 0;
+    for (std::size_t i = 0; i < viaModule.size(); ++i) {
+        REQUIRE(viaModule[i].defined() && viaPhases[i].defined());
+        const double scale = viaModule[i].abs().max().item<double>();
+        REQUIRE_MSG(torch::allclose(viaPhases[i], viaModule[i], 1e-4, 1e-6 + 1e-4 * scale),
+                    "tensor " << i << " max difference " << (viaPhases[i] - viaModule[i]).abs().max().item<double>() << " of " << scale);
+        if (scale > 0) ++nonZero;
+    }
+    REQUIRE(nonZero > 1);  // the gradients compared are not all zero
+    // The transposed convolutions' own weights receive their gradient through the phase kernel.
+    for (std::size_t level = 0; level < gen->upConvs->size(); ++level)
+        REQUIRE(gen->upConvs[level]->as<torch::nn::ConvTranspose2d>()->weight.grad().abs().sum().item<double>() > 0);
 }
 
 TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
@@ -227,6 +263,10 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
     GanConfig paste = GanConfig::fromPreset("smoke");
     paste.applyJson(Json::parse("{\"lesion_paste_probability\": 1.5}"));
     REQUIRE_THROWS_WITH(paste.validate(), "lesion_paste_probability");
+    REQUIRE(legacy.lesionPieceProbability == 0.0);
+    GanConfig piece = GanConfig::fromPreset("smoke");
+    piece.applyJson(Json::parse("{\"lesion_piece_probability\": -0.1}"));
+    REQUIRE_THROWS_WITH(piece.validate(), "lesion_piece_probability");
 }
 
 TEST_CASE(BodyConditionMarksTheAirAroundThePatientAndEstimatesItFromTheLungs) {
@@ -369,6 +409,36 @@ TEST_CASE(PastedLesionsCarryTheirImageOntoHealthyLungOnly) {
     auto healthy = torch::where(labels > 1.5, torch::ones_like(labels), labels);
     auto [sameImage, sameLabels] = pasteLesions(image, healthy, 1.0);
     REQUIRE(torch::equal(sameLabels, healthy) && torch::equal(sameImage, image));
+}
+
+TEST_CASE(LesionPiecesAreSmallDiscsOfTheInfectionPlacedOnHealthyLung) {
+    torch::manual_seed(6);
+    // Two lungs, a large infection (30 x 28 pixels) in the left one with a unique image value (0.9).
+    auto labels = torch::zeros({8, 1, 96, 96});
+    labels.slice(2, 20, 76).slice(3, 8, 44).fill_(1);
+    labels.slice(2, 20, 76).slice(3, 52, 88).fill_(1);
+    labels.slice(2, 30, 60).slice(3, 12, 40).fill_(2);
+    auto image = torch::where(labels > 1.5, torch::full_like(labels, 0.9), torch::where(labels > 0.5, torch::full_like(labels, -0.6), torch::full_like(labels, 0.1)));
+    const double lesionArea = labels[0].eq(2).sum().item<double>();
+    const double largestPiece = M_PI * 6.0 * 6.0 * 1.15;  // radius at most 96 / 16, digitised
+    auto [img, lab] = pasteLesions(image, labels, 1.0, 1.0);
+    int pasted = 0;
+    for (int64_t i = 0; i < 8; ++i) {
+        const double n = (lab[i].eq(2) & labels[i].eq(1)).sum().item<double>();
+        if (n == 0) continue;
+        ++pasted;
+        REQUIRE_MSG(n <= largestPiece && n < 0.25 * lesionArea, "sample " << i << " got " << n << " pixels, not a small piece");
+        REQUIRE(torch::equal(lab[i].eq(2), img[i].gt(0.5)));  // labels and image move together
+        REQUIRE(torch::equal(lab[i].eq(0), labels[i].eq(0)));
+        REQUIRE(lab[i].eq(2).logical_and(labels[i].eq(2)).sum().item<double>() == lesionArea);
+    }
+    REQUIRE_MSG(pasted >= 6, "only " << pasted << " of 8 samples got a piece");
+    // Without pieces the whole infection moves: more than the largest piece.
+    auto [wholeImg, wholeLab] = pasteLesions(image, labels, 1.0, 0.0);
+    for (int64_t i = 0; i < 8; ++i) {
+        const double n = (wholeLab[i].eq(2) & labels[i].eq(1)).sum().item<double>();
+        REQUIRE(n == 0 || n >= 0.25 * lesionArea);
+    }
 }
 
 TEST_CASE(RandomizedConditionStaysInTheRangesOfEquationTen) {
