@@ -1911,26 +1911,6 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <translation>在当前的 GPU 上约 2 分钟（在 NVIDIA H200 上实测 103 秒）。</translation>
     </message>
     <message>
-        <location filename="../ui/TrainingPanel.cpp" line="188" />
-        <source>About 8 to 15 minutes on 2 CPU cores (14.9 measured on a 2-core AMD EPYC that took 16.6 for the previous fast settings, 7.9 on a faster one).</source>
-        <translation>在 2 个 CPU 核心上约 8 至 15 分钟（在一台 2 核 AMD EPYC 上实测 14.9 分钟，该机器上旧的 fast 设置需 16.6 分钟；在更快的机器上为 7.9 分钟）。</translation>
-    </message>
-    <message>
-        <location filename="../ui/TrainingPanel.cpp" line="189" />
-        <source>About 20 to 35 minutes on 2 CPU cores (32.2 measured on the AMD EPYC where fast took 14.9).</source>
-        <translation>在 2 个 CPU 核心上约 20 至 35 分钟（在 fast 需 14.9 分钟的 AMD EPYC 上实测 32.2 分钟）。</translation>
-    </message>
-    <message>
-        <location filename="../ui/TrainingPanel.cpp" line="195" />
-        <source>Measured on a MedSeg slice: it reconstructs its slice with SSIM 0.90; a judge segmenter finds lung 0.96 and infection 0.69 DSC in images of other slices' masks.</source>
-        <translation>在一张 MedSeg 切片上实测：重建自身切片的 SSIM 为 0.90；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.96、感染 0.69 的 DSC。</translation>
-    </message>
-    <message>
-        <location filename="../ui/TrainingPanel.cpp" line="197" />
-        <source>Measured on a MedSeg slice: SSIM 0.92 against fast's 0.90, judge lung 0.96 and infection 0.68 DSC; finer texture, not better masks.</source>
-        <translation>在一张 MedSeg 切片上实测：SSIM 0.92（fast 为 0.90），评判网络肺 0.96、感染 0.68 DSC；纹理更细致，掩膜符合度并未提高。</translation>
-    </message>
-    <message>
         <location filename="../ui/TrainingPanel.cpp" line="190" />
         <source>About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).</source>
         <translation>在 2 个 CPU 核心上约 65 小时：适合在 GPU 上运行（cosingan train --device cuda）。</translation>
@@ -1949,6 +1929,26 @@ Leave out samples whose judge DSC is below (0 keeps them all, flagged):</source>
         <location filename="../ui/TrainingPanel.cpp" line="185" />
         <source>About 4 minutes on a current GPU (twice fast's iterations; not measured on a GPU).</source>
         <translation>在当前的 GPU 上约 4 分钟（迭代次数为 fast 的两倍；未在 GPU 上实测）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="188" />
+        <source>About 8 to 15 minutes on 2 CPU cores (12.2 measured on a 2-core Intel Xeon; 14.9 on a slower AMD EPYC with the previous settings).</source>
+        <translation>在 2 个 CPU 核心上约 8 至 15 分钟（在一台 2 核 Intel Xeon 上实测 12.2 分钟；在较慢的 AMD EPYC 上旧设置需 14.9 分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="189" />
+        <source>About 20 to 35 minutes on 2 CPU cores (26.2 measured on the Intel Xeon where fast took 12.2).</source>
+        <translation>在 2 个 CPU 核心上约 20 至 35 分钟（在 fast 需 12.2 分钟的 Intel Xeon 上实测 26.2 分钟）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="195" />
+        <source>Measured on a MedSeg slice: it reconstructs its slice with SSIM 0.90; a judge segmenter finds lung 0.96 and infection 0.72 DSC in images of other slices' masks; a painted lesion comes out 17 grey levels below the slice's real infection.</source>
+        <translation>在一张 MedSeg 切片上实测：重建自身切片的 SSIM 为 0.90；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.96、感染 0.72 的 DSC；新画的病灶比该切片真实感染的平均灰度低 17 级。</translation>
+    </message>
+    <message>
+        <location filename="../ui/TrainingPanel.cpp" line="197" />
+        <source>Measured on a MedSeg slice: SSIM 0.93 against fast's 0.90, judge lung 0.95 and infection 0.63 DSC; finer texture, not better masks.</source>
+        <translation>在一张 MedSeg 切片上实测：SSIM 0.93（fast 为 0.90），评判网络肺 0.95、感染 0.63 DSC；纹理更细致，掩膜符合度并未提高。</translation>
     </message>
     <message>
         <location filename="../ui/TrainingPanel.cpp" line="199" />

@@ -346,6 +346,7 @@ int runDevice(const std::vector<std::string>& argv) {
         j.set("default_device", Json(std::string(cuda ? "cuda" : "cpu")));
         j.set("description", Json(chosen.description));
         j.set("cpu_threads", Json(static_cast<double>(gan::threadCount())));
+        j.set("cpu_kernels", Json(gan::cpuKernelPath()));
         Json gpus = Json::array();
         for (const auto& g : probe.gpus) {
             Json o = Json::object();

@@ -7,6 +7,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -156,9 +160,28 @@ DeviceInfo resolveDevice(const std::string& request) {
         }
         if (torch::cuda::device_count() > 1) d.description += ", " + std::to_string(torch::cuda::device_count()) + " devices";
     } else {
-        d.description = "CPU, " + std::to_string(torch::get_num_threads()) + " threads";
+        d.description = "CPU, " + std::to_string(torch::get_num_threads()) + " threads, " + cpuKernelPath();
     }
     return d;
+}
+
+std::string cpuKernelPathFor(const std::string& cpuFlags) {
+    std::istringstream words(cpuFlags);
+    std::set<std::string> flags{std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
+    std::string path = "fp32";
+    if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
+    else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
+    if (flags.count("amx_bf16")) path += "; AMX-BF16 present, not used (bf16 training is not measured on AMX yet)";
+    else if (flags.count("avx512_bf16")) path += "; AVX512-BF16 present without AMX, not used (slower than fp32 at these widths)";
+    return path;
+}
+
+std::string cpuKernelPath() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line))
+        if (line.rfind("flags", 0) == 0) return cpuKernelPathFor(line.substr(line.find(':') == std::string::npos ? line.size() : line.find(':') + 1));
+    return cpuKernelPathFor("");
 }
 
 int threadCount() { return torch::get_num_threads(); }

@@ -130,6 +130,11 @@ struct DeviceInfo {
     std::string description;
 };
 DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
+// The CPU code path training and synthesis take, for a /proc/cpuinfo "flags" line: fp32 on oneDNN's
+// widest kernels (AVX-512, AVX2), and what is present but not used (bf16: slower than fp32 at these
+// widths without AMX, measured in docs/cosingan.md). cpuKernelPath() reads this machine's flags.
+std::string cpuKernelPathFor(const std::string& cpuFlags);
+std::string cpuKernelPath();
 void setThreads(int threads);
 int threadCount();       // LibTorch's CPU threads now
 int cudaDeviceCount();   // 0 with a CPU-only LibTorch or no visible GPU

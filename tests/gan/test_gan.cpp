@@ -191,6 +191,19 @@ TEST_CASE(PhaseFormTrainsLikeTheTransposedConvolution) {
         REQUIRE(gen->upConvs[level]->as<torch::nn::ConvTranspose2d>()->weight.grad().abs().sum().item<double>() > 0);
 }
 
+TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
+    // Training stays fp32; the path names the kernels oneDNN takes and what is present but unused.
+    const std::string bf16WithoutAmx = cpuKernelPathFor(" fpu sse2 avx2 avx512f avx512_bf16 ");
+    REQUIRE(bf16WithoutAmx.rfind("fp32 on oneDNN's AVX-512 kernels", 0) == 0);
+    REQUIRE(bf16WithoutAmx.find("AVX512-BF16 present without AMX") != std::string::npos);
+    const std::string amx = cpuKernelPathFor("avx2 avx512f avx512_bf16 amx_bf16 amx_tile");
+    REQUIRE(amx.find("AMX-BF16 present") != std::string::npos && amx.find("without AMX") == std::string::npos);
+    REQUIRE(cpuKernelPathFor("sse2 avx avx2") == "fp32 on oneDNN's AVX2 kernels");
+    REQUIRE(cpuKernelPathFor("") == "fp32");
+    REQUIRE(cpuKernelPathFor("avx512fx") == "fp32");  // whole words only
+    REQUIRE(cpuKernelPath().rfind("fp32", 0) == 0);
+}
+
 TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
     // pix2pix unet_256 (8 downsamplings, ngf 64) has 54.4 M parameters; ours with 2 in / 1 out channels.
     UNetGenerator gen(8, 64, 2, 1, 0.5, false);
