@@ -392,14 +392,22 @@ TEST_CASE(AugmentationMovesImageAndMaskTogether) {
     REQUIRE((lab.eq(0) | lab.eq(1) | lab.eq(2)).all().item<bool>());
 }
 
-TEST_CASE(PastedLesionsCarryTheirImageOntoHealthyLungOnly) {
-    torch::manual_seed(5);
-    // Two lungs (label 1), an infection in the left one (label 2) whose image value is unique (0.9).
+namespace {
+// 8 samples of 96 x 96: two lungs (label 1) and an infection (label 2) in the left one over the given
+// rows and columns, whose image value is unique (0.9; lung -0.6, background 0.1).
+std::pair<torch::Tensor, torch::Tensor> twoLungsWithInfection(int64_t row0, int64_t row1, int64_t col0, int64_t col1) {
     auto labels = torch::zeros({8, 1, 96, 96});
     labels.slice(2, 20, 76).slice(3, 8, 44).fill_(1);
     labels.slice(2, 20, 76).slice(3, 52, 88).fill_(1);
-    labels.slice(2, 40, 52).slice(3, 18, 30).fill_(2);
+    labels.slice(2, row0, row1).slice(3, col0, col1).fill_(2);
     auto image = torch::where(labels > 1.5, torch::full_like(labels, 0.9), torch::where(labels > 0.5, torch::full_like(labels, -0.6), torch::full_like(labels, 0.1)));
+    return {image, labels};
+}
+}  // namespace
+
+TEST_CASE(PastedLesionsCarryTheirImageOntoHealthyLungOnly) {
+    torch::manual_seed(5);
+    auto [image, labels] = twoLungsWithInfection(40, 52, 18, 30);
     const double lesionArea = labels[0].eq(2).sum().item<double>();
 
     auto [unchangedImage, unchangedLabels] = pasteLesions(image, labels, 0.0);
@@ -426,12 +434,7 @@ TEST_CASE(PastedLesionsCarryTheirImageOntoHealthyLungOnly) {
 
 TEST_CASE(LesionPiecesAreSmallDiscsOfTheInfectionPlacedOnHealthyLung) {
     torch::manual_seed(6);
-    // Two lungs, a large infection (30 x 28 pixels) in the left one with a unique image value (0.9).
-    auto labels = torch::zeros({8, 1, 96, 96});
-    labels.slice(2, 20, 76).slice(3, 8, 44).fill_(1);
-    labels.slice(2, 20, 76).slice(3, 52, 88).fill_(1);
-    labels.slice(2, 30, 60).slice(3, 12, 40).fill_(2);
-    auto image = torch::where(labels > 1.5, torch::full_like(labels, 0.9), torch::where(labels > 0.5, torch::full_like(labels, -0.6), torch::full_like(labels, 0.1)));
+    auto [image, labels] = twoLungsWithInfection(30, 60, 12, 40);  // a large infection, 30 x 28 pixels
     const double lesionArea = labels[0].eq(2).sum().item<double>();
     const double largestPiece = M_PI * 6.0 * 6.0 * 1.15;  // radius at most 96 / 16, digitised
     auto [img, lab] = pasteLesions(image, labels, 1.0, 1.0);
