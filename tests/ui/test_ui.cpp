@@ -210,7 +210,10 @@ private Q_SLOTS:
             const std::size_t painted = infection();
             QVERIFY2(painted > 100, qPrintable(QString::number(painted)));
             QVERIFY(mask->modified());
-            // Undo and redo through the Edit menu's shortcuts.
+            // Undo and redo through the Edit menu's shortcuts, which reach only the active window: under
+            // load the platform may not have activated it yet.
+            w.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&w));
             QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
             QCOMPARE(infection(), std::size_t(0));
             QTest::keyClick(&w, Qt::Key_Y, Qt::ControlModifier);
