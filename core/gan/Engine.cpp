@@ -177,11 +177,18 @@ std::string cpuKernelPathFor(const std::string& cpuFlags) {
 }
 
 std::string cpuKernelPath() {
-    std::ifstream cpuinfo("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(cpuinfo, line))
-        if (line.rfind("flags", 0) == 0) return cpuKernelPathFor(line.substr(line.find(':') == std::string::npos ? line.size() : line.find(':') + 1));
-    return cpuKernelPathFor("");
+    // The flags do not change while the process runs: read them once.
+    static const std::string path = [] {
+        std::ifstream cpuinfo("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(cpuinfo, line))
+            if (line.rfind("flags", 0) == 0) {
+                const auto colon = line.find(':');
+                return cpuKernelPathFor(colon == std::string::npos ? std::string() : line.substr(colon + 1));
+            }
+        return cpuKernelPathFor("");
+    }();
+    return path;
 }
 
 int threadCount() { return torch::get_num_threads(); }

@@ -80,6 +80,10 @@ torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
 
 namespace {
 std::atomic<bool> phasesOn{true};
+// The phase form's bias: the transposed convolution's, once per output phase.
+torch::Tensor phaseBiasOf(const nn::ConvTranspose2dImpl* conv) {
+    return conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * conv->weight.size(1)}, conv->weight.options());
+}
 }  // namespace
 
 void setTransposedConvByPhases(bool on) { phasesOn = on; }
@@ -91,12 +95,11 @@ torch::Tensor UNetGeneratorImpl::upsample(std::size_t level, const torch::Tensor
     // CUDA cuDNN's transposed convolution is already fast.
     if (!phasesOn || !u.is_cpu()) return conv->forward(u);
     const torch::Tensor& w = conv->weight;
-    const int64_t out = w.size(1);
     if (torch::GradMode::is_enabled() && w.requires_grad()) {
         // Training: the kernel is built from the module's weight in every call (index, permute and
         // concatenate are differentiable), so the gradients reach that weight. Forward and backward
         // then run on oneDNN's convolution, 2-3x faster than LibTorch's CPU transposed convolution.
-        return transposedConvByPhases(u, phaseKernelOf(w), conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * out}, w.options()));
+        return transposedConvByPhases(u, phaseKernelOf(w), phaseBiasOf(conv));
     }
     torch::Tensor kernel, bias;
     {
@@ -106,7 +109,7 @@ torch::Tensor UNetGeneratorImpl::upsample(std::size_t level, const torch::Tensor
         if (p.weightData != w.data_ptr() || p.weightVersion != w._version() || p.kernel.scalar_type() != w.scalar_type()) {
             torch::NoGradGuard noGrad;
             p.kernel = phaseKernelOf(w);
-            p.bias = conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * out}, w.options());
+            p.bias = phaseBiasOf(conv);
             p.weightData = w.data_ptr();
             p.weightVersion = w._version();
         }
@@ -135,19 +138,20 @@ torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor
     const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = phaseKernel.size(0) / 4;
     auto z = torch::conv2d(torch::constant_pad_nd(x, {1, 1, 1, 1}), phaseKernel, phaseBias);  // [n, 4 * out, h + 1, w + 1]
     z = z.view({n, 2, 2, out, h + 1, w + 1});
+    // Output phase (a, c): even/odd row a, column c; [n, out, h, w].
+    auto phase = [&](int64_t a, int64_t c) { return z.select(2, c).select(1, a).narrow(2, a, h).narrow(3, c, w); };
     if (!torch::GradMode::is_enabled() || !z.requires_grad()) {
         // Inference: one pass that writes each phase into its place.
         auto y = torch::empty({n, out, h, 2, w, 2}, x.options());
         for (int64_t a = 0; a < 2; ++a)
-            for (int64_t c = 0; c < 2; ++c)
-                y.select(5, c).select(3, a).copy_(z.select(2, c).select(1, a).narrow(2, a, h).narrow(3, c, w));
+            for (int64_t c = 0; c < 2; ++c) y.select(5, c).select(3, a).copy_(phase(a, c));
         return y.view({n, out, 2 * h, 2 * w});
     }
     // Training: the same interleave from differentiable ops (stacking, whose gradient is a slice).
     std::vector<torch::Tensor> rows;
     for (int64_t a = 0; a < 2; ++a) {
         std::vector<torch::Tensor> cols;
-        for (int64_t c = 0; c < 2; ++c) cols.push_back(z.select(2, c).select(1, a).narrow(2, a, h).narrow(3, c, w));
+        for (int64_t c = 0; c < 2; ++c) cols.push_back(phase(a, c));
         rows.push_back(torch::stack(cols, 4));  // [n, out, h, w, 2]
     }
     return torch::stack(rows, 3).view({n, out, 2 * h, 2 * w});  // [n, out, h, 2, w, 2]
