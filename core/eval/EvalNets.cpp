@@ -73,7 +73,7 @@ public:
             skips.push_back(x);
         }
         for (std::size_t j = 0; j < decoders_.size(); ++j) {
-            x = ups_[j]->forward(x);
+            x = transposedConv2x2ByShuffle(ups_[j], x);
             x = decoders_[j]->forward(torch::cat({skips[skips.size() - 2 - j], x}, 1));
         }
         return head_->forward(x);
@@ -257,7 +257,7 @@ public:
         x = up4_->forward(x, pool2);
         for (auto& bottleneck : stage4_) x = bottleneck->forward(x);
         x = stage5_->forward(up5_->forward(x, pool1));
-        return fullconv_->forward(x);
+        return transposedConv2x2ByShuffle(fullconv_, x);
     }
 
 private:
@@ -389,6 +389,23 @@ private:
 };
 
 }  // namespace
+
+torch::Tensor transposedConv2x2ByShuffle(const nn::ConvTranspose2d& up, const torch::Tensor& x) {
+    // Padding is not checked: LibTorch keeps it as a variant whose type differs between versions;
+    // both callers build their modules without it.
+    const auto& o = up->options;
+    TORCH_CHECK(o.kernel_size()->at(0) == 2 && o.kernel_size()->at(1) == 2 && o.stride()->at(0) == 2 && o.stride()->at(1) == 2 &&
+                    o.output_padding()->at(0) == 0 && o.output_padding()->at(1) == 0 && o.groups() == 1 &&
+                    o.dilation()->at(0) == 1 && o.dilation()->at(1) == 1,
+                "transposedConv2x2ByShuffle needs a 2x2 stride-2 transposed convolution");
+    const torch::Tensor& weight = up->weight;  // [in, out, 2, 2]
+    const std::int64_t in = weight.size(0), out = weight.size(1);
+    // Output channel c at block position (i, j) is pixel_shuffle's input channel c * 4 + i * 2 + j.
+    const torch::Tensor kernel = weight.permute({1, 2, 3, 0}).reshape({out * 4, in, 1, 1});
+    torch::Tensor bias;
+    if (up->bias.defined()) bias = up->bias.unsqueeze(1).expand({out, 4}).reshape({out * 4});
+    return torch::pixel_shuffle(torch::conv2d(x, kernel, bias), 2);
+}
 
 std::shared_ptr<SegNetImpl> makeSegNet(const std::string& arch, double widthScale) {
     requirePositiveScale(widthScale);

@@ -30,6 +30,15 @@ struct SegNetImpl : torch::nn::Module {
 // Throws std::invalid_argument naming an unknown arch or a widthScale <= 0.
 std::shared_ptr<SegNetImpl> makeSegNet(const std::string& arch, double widthScale);
 
+// A 2x2 stride-2 transposed convolution (the U-Net's up-convolutions, ENet's last layer) computed as
+// what it is: each input pixel writes its own 2x2 output block, so a 1x1 convolution to four times the
+// channels followed by a pixel shuffle gives the same output and gradients. LibTorch's CPU transposed
+// convolution is not a oneDNN kernel; this form makes the U-Net's training step about 1.5x faster at
+// 256 px on 2 cores. It reads the module's own weight and bias, so saved models load unchanged.
+// Throws (c10::Error) for any other kernel, stride, output padding, groups or dilation; the module
+// must have no padding (not checked).
+torch::Tensor transposedConv2x2ByShuffle(const torch::nn::ConvTranspose2d& up, const torch::Tensor& x);
+
 // Classification. Input [B,3,H,W] float (the grey image repeated 3 times, ImageNet-normalised by
 // the caller); output one logit per image [B] (infection present).
 struct ClassifierImpl : torch::nn::Module {

@@ -281,6 +281,33 @@ TEST(EvalNets, SegmentationOutputShapesInTrainAndEval) {
         EXPECT_EQ(makeSegNet(arch, 0.01)->forward(torch::zeros({2, 1, 64, 64})).sizes(), (std::vector<std::int64_t>{2, 3, 64, 64})) << arch;
 }
 
+TEST(EvalNets, ShuffleUpsamplingMatchesTransposedConvolutionAndItsGradients) {
+    torch::manual_seed(4);
+    for (bool withBias : {true, false}) {
+        torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(6, 5, 2).stride(2).bias(withBias));
+        const torch::Tensor x = torch::randn({3, 6, 7, 9}, torch::requires_grad());
+        const torch::Tensor upstream = torch::randn({3, 5, 14, 18});
+
+        const torch::Tensor reference = up->forward(x);
+        const auto referenceGrads = torch::autograd::grad({reference}, {x, up->weight}, {upstream});
+        const torch::Tensor shuffled = transposedConv2x2ByShuffle(up, x);
+        const auto shuffledGrads = torch::autograd::grad({shuffled}, {x, up->weight}, {upstream});
+
+        ASSERT_EQ(shuffled.sizes(), reference.sizes());
+        EXPECT_TRUE(torch::allclose(shuffled, reference, 1e-5, 1e-5)) << "bias " << withBias;
+        EXPECT_TRUE(torch::allclose(shuffledGrads[0], referenceGrads[0], 1e-4, 1e-5)) << "input gradient, bias " << withBias;
+        EXPECT_TRUE(torch::allclose(shuffledGrads[1], referenceGrads[1], 1e-4, 1e-4)) << "weight gradient, bias " << withBias;
+        if (withBias) {
+            const torch::Tensor biasReference = torch::autograd::grad({up->forward(x)}, {up->bias}, {upstream})[0];
+            const torch::Tensor biasShuffled = torch::autograd::grad({transposedConv2x2ByShuffle(up, x)}, {up->bias}, {upstream})[0];
+            EXPECT_TRUE(torch::allclose(biasShuffled, biasReference, 1e-4, 1e-4));
+        }
+    }
+    // Any other transposed convolution is refused, not computed wrongly.
+    torch::nn::ConvTranspose2d padded(torch::nn::ConvTranspose2dOptions(4, 4, 3).stride(2).padding(1).output_padding(1));
+    EXPECT_THROW(transposedConv2x2ByShuffle(padded, torch::zeros({1, 4, 8, 8})), c10::Error);
+}
+
 TEST(EvalNets, ClassifierOutputsOneLogitPerImage) {
     torch::manual_seed(2);
     torch::NoGradGuard noGrad;

@@ -1,0 +1,89 @@
+// Segmenter training benchmark: milliseconds per training step (forward, cross entropy, backward,
+// Adam) of the U-Net and ENet that `seg-train` and `experiment` train, at the working sizes, and
+// the U-Net's 2x2 up-convolutions alone, forward and backward, as LibTorch's transposed convolution
+// and as the 1x1 convolution + pixel shuffle the networks use. Prints a table; not a test.
+//
+//   bench_seg [--iterations N] [--threads N] [--batch N]
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "eval/EvalNets.h"
+
+using namespace ctsw::eval;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+template <typename F>
+double msPer(F&& f, int iterations) {
+    f();  // warm-up: allocations and kernel selection
+    const auto t0 = Clock::now();
+    for (int i = 0; i < iterations; ++i) f();
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / iterations;
+}
+
+double trainingStepMs(const std::string& arch, double width, int size, int batch, int iterations) {
+    torch::manual_seed(1);
+    auto net = makeSegNet(arch, width);
+    net->train();
+    torch::optim::Adam optimiser(net->parameters(), torch::optim::AdamOptions(5e-4));
+    const torch::Tensor x = torch::rand({batch, 1, size, size}) * 2 - 1;
+    const torch::Tensor labels = torch::randint(0, 3, {batch, size, size}, torch::kLong);
+    return msPer(
+        [&] {
+            optimiser.zero_grad();
+            torch::nn::functional::cross_entropy(net->forward(x), labels).backward();
+            optimiser.step();
+        },
+        iterations);
+}
+
+// The U-Net's four up-convolutions (base = 64 * width channels) at an input of `size`, forward and
+// backward, both ways. Returns {LibTorch's op, shuffle}.
+std::pair<double, double> unetUpConvolutionsMs(double width, int size, int batch, int iterations) {
+    const int base = std::max(4, static_cast<int>(64 * width + 0.5));
+    double libtorch = 0.0, shuffle = 0.0;
+    for (int level = 3; level >= 0; --level) {
+        const int in = base << (level + 1), out = base << level, side = size >> (level + 1);
+        torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(in, out, 2).stride(2));
+        const torch::Tensor x = torch::randn({batch, in, side, side}, torch::requires_grad());
+        libtorch += msPer([&] { up->forward(x).sum().backward(); }, iterations);
+        shuffle += msPer([&] { transposedConv2x2ByShuffle(up, x).sum().backward(); }, iterations);
+    }
+    return {libtorch, shuffle};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int iterations = 4, threads = 0, batch = 8;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--iterations") iterations = std::atoi(argv[i + 1]);
+        else if (flag == "--threads") threads = std::atoi(argv[i + 1]);
+        else if (flag == "--batch") batch = std::atoi(argv[i + 1]);
+        else {
+            std::fprintf(stderr, "unknown option %s\nusage: bench_seg [--iterations N] [--threads N] [--batch N]\n", argv[i]);
+            return 2;
+        }
+    }
+    if (threads > 0) torch::set_num_threads(threads);
+    std::printf("# segmenter training step, CPU, %d threads, batch %d, %d timed steps after one warm-up\n\n", torch::get_num_threads(), batch,
+                iterations);
+    std::printf("| network | width | size | step ms | slices/s | up-convs, LibTorch's tconv ms | up-convs, shuffle ms | up-conv speed-up |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int size : {128, 256}) {
+        const double unet = trainingStepMs("unet", 0.25, size, batch, iterations);
+        const auto [libtorch, shuffle] = unetUpConvolutionsMs(0.25, size, batch, iterations);
+        std::printf("| unet | 0.25 | %d | %.0f | %.1f | %.0f | %.0f | %.2fx |\n", size, unet, 1000.0 * batch / unet, libtorch, shuffle, libtorch / shuffle);
+        const double enet = trainingStepMs("enet", 1.0, size, batch, iterations);
+        std::printf("| enet | 1 | %d | %.0f | %.1f | | | |\n", size, enet, 1000.0 * batch / enet);
+        std::fflush(stdout);
+    }
+    return 0;
+}
