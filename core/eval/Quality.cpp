@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -89,6 +91,24 @@ EvalSample asJudgeInput(const gan::SynthesizedSample& s, const std::string& id) 
     e.labels = s.labels;
     return e;
 }
+
+// The one flag rule of `quality` and of the export: a sample is suspect when the judge's lung DSC is
+// below the lung threshold, or, where the mask has infection, its infection DSC is below the infection
+// threshold. A class absent from both the mask and the judge's answer agrees and cannot flag. Returns
+// the reason, empty for `ok`.
+std::string suspectReason(const LabelDice& scored, bool maskHasInfection, double minLungDice, double minInfectionDice) {
+    char reason[160] = "";
+    if (scored.lung.defined && scored.lung.dice < minLungDice)
+        std::snprintf(reason, sizeof reason, "judge's lung DSC %.2f < %.2f", scored.lung.dice, minLungDice);
+    if (maskHasInfection && scored.infection.defined && scored.infection.dice < minInfectionDice) {
+        const std::size_t used = std::strlen(reason);
+        std::snprintf(reason + used, sizeof reason - used, "%sjudge's infection DSC %.2f < %.2f", used ? "; " : "", scored.infection.dice,
+                      minInfectionDice);
+    }
+    return reason;
+}
+
+bool hasInfection(const LabelSlice& labels) { return std::count(labels.pixels().begin(), labels.pixels().end(), 2) > 0; }
 
 }  // namespace
 
@@ -280,14 +300,9 @@ QualityResult measureQuality(const QualityRequest& request) {
                 d.set("infection", numberOrNull(di.dice));
                 d.set("lung_parenchyma", numberOrNull(dp.dice));
                 row.set("dice", d);
-                std::string reason;
                 if (dl.defined) lungDice.push_back(dl.dice);
                 if (di.defined) infectionDice.push_back(di.dice);
-                if (dl.defined && dl.dice < request.minLungDice) reason = "judge's lung DSC " + std::to_string(dl.dice).substr(0, 4) + " < " + std::to_string(request.minLungDice).substr(0, 4);
-                const bool maskHasInfection = std::count(made[k].labels.pixels().begin(), made[k].labels.pixels().end(), 2) > 0;
-                if (maskHasInfection && di.defined && di.dice < request.minInfectionDice)
-                    reason += std::string(reason.empty() ? "" : "; ") + "judge's infection DSC " + std::to_string(di.dice).substr(0, 4) + " < " +
-                              std::to_string(request.minInfectionDice).substr(0, 4);
+                const std::string reason = suspectReason(scored, hasInfection(made[k].labels), request.minLungDice, request.minInfectionDice);
                 qs.flag = reason.empty() ? "ok" : "suspect";
                 row.set("flag", qs.flag);
                 if (!reason.empty()) row.set("reason", reason);
@@ -378,15 +393,10 @@ std::function<gan::SampleAssessment(const gan::SynthesizedSample&)> judgeSamples
         a.quality.set("dice", d);
         a.quality.set("lung", statsJson(statsInside(values, sample.labels, 1), realLung));
         a.quality.set("infection", statsJson(statsInside(values, sample.labels, 2), realInfection));
-        const bool hasInfection = std::count(sample.labels.pixels().begin(), sample.labels.pixels().end(), 2) > 0;
-        char reason[160] = "";
-        if (dl.defined && dl.dice < lungThreshold)
-            std::snprintf(reason, sizeof reason, "judge's lung DSC %.2f < %.2f", dl.dice, lungThreshold);
-        else if (hasInfection && di.defined && di.dice < infectionThreshold)
-            std::snprintf(reason, sizeof reason, "judge's infection DSC %.2f < %.2f", di.dice, infectionThreshold);
-        a.quality.set("flag", reason[0] ? "suspect" : "ok");
-        if (reason[0]) a.quality.set("reason", reason);
-        a.keep = !(minDice && reason[0]);
+        const std::string reason = suspectReason(scored, hasInfection(sample.labels), lungThreshold, infectionThreshold);
+        a.quality.set("flag", reason.empty() ? "ok" : "suspect");
+        if (!reason.empty()) a.quality.set("reason", reason);
+        a.keep = !(minDice && !reason.empty());
         a.reason = reason;
         return a;
     };
