@@ -329,8 +329,13 @@ void MainWindow::buildActions() {
             if (masksDir.isEmpty()) return;
             std::vector<gan::MaskInput> masks;
             try {
-                for (const QFileInfo& f : QDir(masksDir).entryInfoList({QStringLiteral("*.png"), QStringLiteral("*.npy"), QStringLiteral("*.nii"), QStringLiteral("*.nii.gz")}, QDir::Files, QDir::Name))
-                    masks.push_back({f.absoluteFilePath().toStdString(), readMaskSlice(f.absoluteFilePath().toStdString(), LabelMapping::named("identity")), {}});
+                for (const QFileInfo& f : QDir(masksDir).entryInfoList({QStringLiteral("*.png"), QStringLiteral("*.npy"), QStringLiteral("*.nii"), QStringLiteral("*.nii.gz")}, QDir::Files, QDir::Name)) {
+                    // A bare mask file has no source slice or grid: the export says so per sample.
+                    gan::MaskInput input;
+                    input.source = f.absoluteFilePath().toStdString();
+                    input.labels = readMaskSlice(input.source, LabelMapping::named("identity"));
+                    masks.push_back(std::move(input));
+                }
             } catch (const std::exception& e) {
                 QMessageBox::warning(this, tr("Export dataset"), QString::fromStdString(e.what()));
                 return;
