@@ -4,7 +4,7 @@
 // CUDA when present. With Debian's python3-torch installed it also times the same plain pix2pix G+D
 // step in Python and prints the C++/Python ratio. Prints tables; not a test.
 //
-//   bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg]
+//   bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg] [--synthesis-only]
 #include <torch/torch.h>
 
 #include <chrono>
@@ -30,6 +30,7 @@ struct Options {
     int threads = 0;
     std::string device = "cpu";
     bool vgg = false;
+    bool synthesisOnly = false;
 };
 
 template <typename F>
@@ -74,7 +75,7 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
     const int top = c.topSize();
     auto topImage = torch::rand({1, 1, top, top}, dev) * 2 - 1;
     auto topLabels = torch::randint(0, 3, {1, 1, top, top}, torch::TensorOptions().device(dev)).to(torch::kFloat);
-    for (int s = 0; s < c.scaleCount(); ++s) {
+    for (int s = 0; s < c.scaleCount() && !o.synthesisOnly; ++s) {
         const int size = c.sizes[static_cast<std::size_t>(s)];
         const int batch = c.batchFor(size);
         UNetGenerator g = cascade.makeGenerator(s), g1 = cascade.makeGenerator(s);
@@ -191,6 +192,24 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
     // The Preview gallery's 8 samples run as one batch (Synthesizer batches samples without dropout).
     std::printf("\nsynthesis at %dx%d: one sample %.0f ms, 8 samples one by one %.0f ms, 8 samples as one batch %.0f ms%s\n", top, top, single, eight, batched,
                 name == "fast" ? (batched <= 150 ? "  (target <= 150 ms: met)" : "  (target <= 150 ms: NOT met)") : "");
+    {
+        // Where the batched synthesis spends its time: each stage's generator, timed between the
+        // cascade's stage callbacks (stage 1's figure includes the condition and the upsampling).
+        const int runs = std::max(1, o.iterations / 2);
+        std::vector<double> stageMs(static_cast<std::size_t>(2 * c.scaleCount()), 0.0);
+        for (int r = 0; r < runs; ++r) {
+            auto last = Clock::now();
+            cascade.run(batch8, c.scaleCount(), true, false, {}, [&](int scale, int stage, const torch::Tensor&) {
+                if (dev.is_cuda()) torch::cuda::synchronize();
+                const auto now = Clock::now();
+                stageMs[static_cast<std::size_t>(2 * scale + stage - 1)] += std::chrono::duration<double, std::milli>(now - last).count() / runs;
+                last = now;
+            });
+        }
+        std::printf("\n| 8 samples as one batch: scale | stage 1 ms | stage 2 ms |\n|---:|---:|---:|\n");
+        for (int s = 0; s < c.scaleCount(); ++s)
+            std::printf("| %d | %.1f | %.1f |\n", c.sizes[static_cast<std::size_t>(s)], stageMs[static_cast<std::size_t>(2 * s)], stageMs[static_cast<std::size_t>(2 * s + 1)]);
+    }
     if (!dev.is_cuda()) {
         // The transposed convolutions as LibTorch's own CPU kernel instead of the phase form, same run.
         setTransposedConvByPhases(false);
@@ -211,7 +230,11 @@ int main(int argc, char** argv) {
         else if (a == "--threads" && i + 1 < argc) o.threads = std::atoi(argv[++i]);
         else if (a == "--device" && i + 1 < argc) o.device = argv[++i];
         else if (a == "--vgg") o.vgg = true;
-        else { std::fprintf(stderr, "usage: bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg]\n"); return 1; }
+        else if (a == "--synthesis-only") o.synthesisOnly = true;
+        else {
+            std::fprintf(stderr, "usage: bench_gan [--preset fast|paper|both] [--iterations N] [--threads N] [--device cpu|cuda] [--vgg] [--synthesis-only]\n");
+            return 1;
+        }
     }
     setThreads(o.threads);
     const DeviceInfo dev = resolveDevice(o.device);

