@@ -1,7 +1,8 @@
 // Segmenter training benchmark: milliseconds per training step (forward, cross entropy, backward,
-// Adam) of the U-Net and ENet that `seg-train` and `experiment` train, at the working sizes, and
-// the U-Net's 2x2 up-convolutions alone, forward and backward, as LibTorch's transposed convolution
-// and as the 1x1 convolution + pixel shuffle the networks use. Prints a table; not a test.
+// Adam) of the U-Net and ENet that `seg-train` and `experiment` train, at the working sizes, with the
+// weights in NCHW and in channels-last order (the U-Net uses channels-last, ENet NCHW), and the
+// U-Net's 2x2 up-convolutions alone, forward and backward, as LibTorch's transposed convolution and
+// as the 1x1 convolution + pixel shuffle the networks use. Prints a table; not a test.
 //
 //   bench_seg [--iterations N] [--threads N] [--batch N]
 #include <torch/torch.h>
@@ -27,12 +28,13 @@ double msPer(F&& f, int iterations) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / iterations;
 }
 
-double trainingStepMs(const std::string& arch, double width, int size, int batch, int iterations) {
+double trainingStepMs(const std::string& arch, double width, int size, int batch, int iterations, bool channelsLast) {
     torch::manual_seed(1);
     auto net = makeSegNet(arch, width);
     net->train();
+    setChannelsLastWeights(*net, channelsLast);
     torch::optim::Adam optimiser(net->parameters(), torch::optim::AdamOptions(5e-4));
-    const torch::Tensor x = torch::rand({batch, 1, size, size}) * 2 - 1;
+    torch::Tensor x = torch::rand({batch, 1, size, size}) * 2 - 1;
     const torch::Tensor labels = torch::randint(0, 3, {batch, size, size}, torch::kLong);
     return msPer(
         [&] {
@@ -75,14 +77,17 @@ int main(int argc, char** argv) {
     if (threads > 0) torch::set_num_threads(threads);
     std::printf("# segmenter training step, CPU, %d threads, batch %d, %d timed steps after one warm-up\n\n", torch::get_num_threads(), batch,
                 iterations);
-    std::printf("| network | width | size | step ms | slices/s | up-convs, LibTorch's tconv ms | up-convs, shuffle ms | up-conv speed-up |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("| network | width | size | NCHW step ms | channels-last step ms | layout used | slices/s | up-convs, LibTorch's tconv ms | up-convs, shuffle ms |\n");
+    std::printf("|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (int size : {128, 256}) {
-        const double unet = trainingStepMs("unet", 0.25, size, batch, iterations);
+        const double unet = trainingStepMs("unet", 0.25, size, batch, iterations, false);
+        const double unetLast = trainingStepMs("unet", 0.25, size, batch, iterations, true);
         const auto [libtorch, shuffle] = unetUpConvolutionsMs(0.25, size, batch, iterations);
-        std::printf("| unet | 0.25 | %d | %.0f | %.1f | %.0f | %.0f | %.2fx |\n", size, unet, 1000.0 * batch / unet, libtorch, shuffle, libtorch / shuffle);
-        const double enet = trainingStepMs("enet", 1.0, size, batch, iterations);
-        std::printf("| enet | 1 | %d | %.0f | %.1f | | | |\n", size, enet, 1000.0 * batch / enet);
+        std::printf("| unet | 0.25 | %d | %.0f | %.0f | channels-last | %.1f | %.0f | %.0f |\n", size, unet, unetLast, 1000.0 * batch / unetLast, libtorch,
+                    shuffle);
+        const double enet = trainingStepMs("enet", 1.0, size, batch, iterations, false);
+        const double enetLast = trainingStepMs("enet", 1.0, size, batch, iterations, true);
+        std::printf("| enet | 1 | %d | %.0f | %.0f | NCHW | %.1f | | |\n", size, enet, enetLast, 1000.0 * batch / enet);
         std::fflush(stdout);
     }
     return 0;

@@ -66,6 +66,7 @@ public:
 
     torch::Tensor forward(torch::Tensor x) override {
         requireSideMultipleOf(x, 1 << kDownsamplings, "U-Net");
+        if (x.device().is_cpu() && weightsAreChannelsLast()) x = x.contiguous(torch::MemoryFormat::ChannelsLast);  // see setChannelsLastWeights
         std::vector<torch::Tensor> skips;
         for (std::size_t level = 0; level < encoders_.size(); ++level) {
             if (level > 0) x = torch::max_pool2d(x, 2);
@@ -80,6 +81,11 @@ public:
     }
 
 private:
+    // The second 3x3 convolution of the first level (C x C x 3 x 3) tells the layout unambiguously.
+    bool weightsAreChannelsLast() const {
+        return encoders_.front()->ptr(3)->as<nn::Conv2dImpl>()->weight.is_contiguous(torch::MemoryFormat::ChannelsLast);
+    }
+
     std::vector<nn::Sequential> encoders_, decoders_;
     std::vector<nn::ConvTranspose2d> ups_;
     nn::Conv2d head_{nullptr};
@@ -390,6 +396,13 @@ private:
 
 }  // namespace
 
+void setChannelsLastWeights(nn::Module& net, bool channelsLast) {
+    torch::NoGradGuard noGrad;
+    const auto format = channelsLast ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+    for (auto& parameter : net.parameters())
+        if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(format));
+}
+
 torch::Tensor transposedConv2x2ByShuffle(const nn::ConvTranspose2d& up, const torch::Tensor& x) {
     // Padding is not checked: LibTorch keeps it as a variant whose type differs between versions;
     // both callers build their modules without it.
@@ -409,7 +422,11 @@ torch::Tensor transposedConv2x2ByShuffle(const nn::ConvTranspose2d& up, const to
 
 std::shared_ptr<SegNetImpl> makeSegNet(const std::string& arch, double widthScale) {
     requirePositiveScale(widthScale);
-    if (arch == "unet") return std::make_shared<UNet>(scaledWidth(64, widthScale, 4));
+    if (arch == "unet") {
+        auto net = std::make_shared<UNet>(scaledWidth(64, widthScale, 4));
+        setChannelsLastWeights(*net, true);
+        return net;
+    }
     if (arch == "enet") return std::make_shared<ENet>(widthScale);
     throw std::invalid_argument("unknown segmentation network '" + arch + "' (expected unet or enet)");
 }

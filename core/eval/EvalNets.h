@@ -30,6 +30,14 @@ struct SegNetImpl : torch::nn::Module {
 // Throws std::invalid_argument naming an unknown arch or a widthScale <= 0.
 std::shared_ptr<SegNetImpl> makeSegNet(const std::string& arch, double widthScale);
 
+// The U-Net runs in channels-last order (NHWC) on the CPU when its weights are stored so: its forward
+// then turns its input so, and its logits come out channels-last (same values, other strides). oneDNN
+// skips the layout conversions around every convolution, which makes the U-Net's training step 1.4x
+// faster at 256 px on 2 cores (bench_seg). makeSegNet stores the U-Net's weights so; call this again
+// after loading weights, which take the saved file's layout. ENet is slower in channels-last and is
+// left NCHW. `channelsLast` false restores NCHW (the benchmark's comparison).
+void setChannelsLastWeights(torch::nn::Module& net, bool channelsLast);
+
 // A 2x2 stride-2 transposed convolution (the U-Net's up-convolutions, ENet's last layer) computed as
 // what it is: each input pixel writes its own 2x2 output block, so a 1x1 convolution to four times the
 // channels followed by a pixel shuffle gives the same output and gradients. LibTorch's CPU transposed

@@ -316,6 +316,7 @@ EvalModel::EvalModel(const std::string& dir, int threads) : impl_(std::make_uniq
         module = impl_->cls.get();
     }
     gan::store::loadModule(*module, (fs::path(dir) / "model.pt").string());
+    if (task() == "segmentation" && arch == "unet") setChannelsLastWeights(*module, true);
     module->eval();
 }
 

@@ -308,6 +308,26 @@ TEST(EvalNets, ShuffleUpsamplingMatchesTransposedConvolutionAndItsGradients) {
     EXPECT_THROW(transposedConv2x2ByShuffle(padded, torch::zeros({1, 4, 8, 8})), c10::Error);
 }
 
+TEST(EvalNets, UNetGivesTheSameLogitsAndGradientsInChannelsLastAsInNchw) {
+    torch::manual_seed(5);
+    auto net = makeSegNet("unet", 0.0625);
+    net->train();
+    const torch::Tensor x = torch::rand({2, 1, 64, 48}) * 2 - 1;
+    const torch::Tensor upstream = torch::randn({2, 3, 64, 48});
+    auto logitsAndFirstGradient = [&](bool channelsLast) {
+        setChannelsLastWeights(*net, channelsLast);
+        for (auto& parameter : net->parameters()) parameter.mutable_grad() = torch::Tensor();  // a fresh gradient in the new layout
+        const torch::Tensor logits = net->forward(x);
+        logits.backward(upstream);
+        return std::pair{logits.contiguous(), net->parameters().front().grad().contiguous()};
+    };
+    const auto [nchw, nchwGradient] = logitsAndFirstGradient(false);
+    const auto [last, lastGradient] = logitsAndFirstGradient(true);
+    EXPECT_TRUE(net->parameters().front().is_contiguous(torch::MemoryFormat::ChannelsLast) || net->parameters().front().size(1) == 1);
+    EXPECT_TRUE(torch::allclose(last, nchw, 1e-4, 1e-5)) << (last - nchw).abs().max().item<double>();
+    EXPECT_TRUE(torch::allclose(lastGradient, nchwGradient, 1e-3, 1e-4)) << (lastGradient - nchwGradient).abs().max().item<double>();
+}
+
 TEST(EvalNets, ClassifierOutputsOneLogitPerImage) {
     torch::manual_seed(2);
     torch::NoGradGuard noGrad;
