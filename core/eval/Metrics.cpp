@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -174,6 +175,21 @@ Interval tInterval(const std::vector<double>& values, double confidence) {
     const double standardError = std::sqrt(squares / (n - 1)) / std::sqrt(static_cast<double>(n));
     const double halfWidth = studentTQuantile(p, n - 1) * standardError;
     return {m, m - halfWidth, m + halfWidth, n};
+}
+
+Interval pairedDifference(const std::vector<std::string>& idsA, const std::vector<double>& a, const std::vector<std::string>& idsB,
+                          const std::vector<double>& b, double confidence) {
+    if (idsA.size() != a.size() || idsB.size() != b.size())
+        throw std::invalid_argument("pairedDifference: " + std::to_string(idsA.size()) + " ids for " + std::to_string(a.size()) + " values, " +
+                                    std::to_string(idsB.size()) + " for " + std::to_string(b.size()));
+    std::map<std::string, double> byId;
+    for (std::size_t i = 0; i < idsB.size(); ++i) byId[idsB[i]] = b[i];
+    std::vector<double> differences;
+    for (std::size_t i = 0; i < idsA.size(); ++i) {
+        const auto match = byId.find(idsA[i]);
+        if (match != byId.end()) differences.push_back(a[i] - match->second);
+    }
+    return tInterval(differences, confidence);
 }
 
 Interval bootstrapInterval(const std::vector<double>& values, int resamples, std::uint64_t seed, double confidence) {

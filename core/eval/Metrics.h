@@ -4,6 +4,7 @@
 // Plain C++17 (no LibTorch, no Qt) so that reports and tests can use it anywhere.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ctsw::eval {
@@ -84,5 +85,13 @@ Interval tInterval(const std::vector<double>& values, double confidence = 0.95);
 // replacement drawn from a generator seeded with `seed`, so the result is the same for the same seed
 // on every platform. NaN values are ignored; fewer than 2 values behave as in tInterval.
 Interval bootstrapInterval(const std::vector<double>& values, int resamples, std::uint64_t seed, double confidence = 0.95);
+
+// Paired comparison of two networks scored on the same test items: the differences a - b of the
+// values whose ids match (ids in only one list are left out), their mean and Student's t interval;
+// n is the number of matched items. Two training sets compared on the same test slices differ by
+// less than their two intervals suggest; the paired interval is the test for "better".
+// Throws std::invalid_argument when a list's ids and values differ in length.
+Interval pairedDifference(const std::vector<std::string>& idsA, const std::vector<double>& a, const std::vector<std::string>& idsB,
+                          const std::vector<double>& b, double confidence = 0.95);
 
 }  // namespace ctsw::eval

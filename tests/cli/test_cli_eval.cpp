@@ -148,12 +148,15 @@ TEST_F(CliEvalData, SmokeProtocolRunsThePipelineAndContinuesWhereItStopped) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string md = readText(out + "/report.md");
     for (const char* needle : {"Image-quality score", "Sin-TS", "Two-TS", "O-STS", "RC-STS", "IF-STS", "OC-TS", "CoSinGAN", "enhanced pix2pix",
-                               "The lung label is derived", "Domain difference", "from scratch", "Student's t"})
+                               "The lung label is derived", "Domain difference", "from scratch", "Student's t", "Which training sets differ"})
         EXPECT_NE(md.find(needle), std::string::npos) << needle;
     // Every number in the CSV: 6 sets x 2 networks x 4 segmentation metrics, 6 x 2 x 4 classification
-    // metrics, 6 generators x 2 segmenters x 2 image-quality metrics, and the header.
+    // metrics, 6 generators x 2 segmenters x 2 image-quality metrics, 11 paired comparisons x 2
+    // segmenters, and the header.
     const std::string csv = readText(out + "/results.csv");
-    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 48 + 48 + 24);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 48 + 48 + 24 + 22);
+    EXPECT_NE(csv.find("segmentation_paired,enet,OC-TS vs Sin-TS,dice_infection_difference,"), std::string::npos);
+    EXPECT_NE(md.find("| IF-STS − Two-TS |"), std::string::npos);
     EXPECT_NE(csv.find("segmentation,unet,RC-STS,dice_infection,"), std::string::npos);
     EXPECT_NE(csv.find("classification,resnet50,IF-STS,accuracy,"), std::string::npos);
     const Json config = readJsonFile(out + "/config.json");

@@ -206,6 +206,26 @@ TEST(TInterval, OneToFiveHasTheHandHalfWidth) {
     EXPECT_NEAR(ci.mean - ci.low, halfWidth, 1e-3);
 }
 
+TEST(PairedDifference, MatchesByIdAndSeesAConsistentGainThatSeparateIntervalsHide) {
+    // Set A is 0.02 better than B on every slice, while the slices themselves range 0.2-0.9: the two
+    // sets' own intervals overlap widely, the paired one excludes 0.
+    const std::vector<std::string> idsB{"s1", "s2", "s3", "s4", "s5", "s6"};
+    const std::vector<double> b{0.2, 0.9, 0.5, 0.7, 0.3, 0.6};
+    const std::vector<std::string> idsA{"s6", "s5", "s4", "s3", "s2", "s1", "only-in-a"};  // another order, one unmatched
+    const std::vector<double> a{0.63, 0.31, 0.73, 0.51, 0.92, 0.22, 0.0};  // differences +.03 +.01 +.03 +.01 +.02 +.02
+    const Interval d = pairedDifference(idsA, a, idsB, b);
+    EXPECT_EQ(d.n, 6);
+    EXPECT_NEAR(d.mean, 0.02, 1e-12);
+    EXPECT_GT(d.low, 0.0);
+    const Interval alone = tInterval(b);
+    EXPECT_LT(alone.low + 0.02, alone.high);  // the unpaired intervals overlap
+    // The other way round the difference is negative with the mirrored interval.
+    const Interval back = pairedDifference(idsB, b, idsA, a);
+    EXPECT_NEAR(back.mean, -0.02, 1e-12);
+    EXPECT_NEAR(back.high, -d.low, 1e-12);
+    EXPECT_THROW(pairedDifference({"x"}, {}, idsB, b), std::invalid_argument);
+}
+
 TEST(TInterval, IgnoresNaNAndDegeneratesBelowTwoValues) {
     const Interval plain = tInterval({1, 2, 3, 4, 5});
     const Interval withNaN = tInterval({kNaN, 1, 2, kNaN, 3, 4, 5});
