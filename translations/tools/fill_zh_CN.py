@@ -224,7 +224,7 @@ ZH = {
     "About 20 to 35 minutes on 2 CPU cores (26.2 measured on the Intel Xeon where fast took 12.2).": "在 2 个 CPU 核心上约 20 至 35 分钟（在 fast 需 12.2 分钟的 Intel Xeon 上实测 26.2 分钟）。",
     "About 4 minutes on a current GPU (twice fast's iterations; not measured on a GPU).": "在当前的 GPU 上约 4 分钟（迭代次数为 fast 的两倍；未在 GPU 上实测）。",
     "Standard (fast, twice the iterations)": "标准（fast 的两倍迭代次数）",
-    "Measured on a MedSeg slice: it reconstructs its slice with SSIM 0.90; a judge segmenter finds lung 0.96 and infection 0.72 DSC in images of other slices' masks; a painted lesion comes out 17 grey levels below the slice's real infection.": "在一张 MedSeg 切片上实测：重建自身切片的 SSIM 为 0.90；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.96、感染 0.72 的 DSC；新画的病灶比该切片真实感染的平均灰度低 17 级。",
+    "Measured on a MedSeg slice with two seeds: it reconstructs its slice with SSIM 0.86-0.90; a judge segmenter finds lung 0.96 and infection 0.72-0.73 DSC in images of other slices' masks; a painted lesion comes out 17-35 grey levels below the slice's real infection.": "在一张 MedSeg 切片上用两个随机种子实测：重建自身切片的 SSIM 为 0.86-0.90；评判分割网络在由其他切片掩膜合成的图像中得到肺 0.96、感染 0.72-0.73 的 DSC；新画的病灶比该切片真实感染的平均灰度低 17-35 级。",
     "Measured on a MedSeg slice: SSIM 0.93 against fast's 0.90, judge lung 0.95 and infection 0.63 DSC; finer texture, not better masks.": "在一张 MedSeg 切片上实测：SSIM 0.93（fast 为 0.90），评判网络肺 0.95、感染 0.63 DSC；纹理更细致，掩膜符合度并未提高。",
     "The paper's schedule at 512 px.": "论文的训练计划，512 像素。",
     "About 65 hours on 2 CPU cores: a job for a GPU (cosingan train --device cuda).": "在 2 个 CPU 核心上约 65 小时：适合在 GPU 上运行（cosingan train --device cuda）。",
