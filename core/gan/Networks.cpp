@@ -80,10 +80,9 @@ torch::Tensor UNetGeneratorImpl::forward(torch::Tensor x) {
 
 namespace {
 std::atomic<bool> phasesOn{true};
-// The phase form's bias: the transposed convolution's, once per output phase.
-torch::Tensor phaseBiasOf(const nn::ConvTranspose2dImpl* conv) {
-    return conv->bias.defined() ? conv->bias.repeat({4}) : torch::zeros({4 * conv->weight.size(1)}, conv->weight.options());
-}
+// The phase form's bias: the transposed convolution's, once per output phase; none (an undefined
+// tensor, which conv2d skips) when it has none, as the layers before BatchNorm do.
+torch::Tensor phaseBiasOf(const nn::ConvTranspose2dImpl* conv) { return conv->bias.defined() ? conv->bias.repeat({4}) : torch::Tensor(); }
 }  // namespace
 
 void setTransposedConvByPhases(bool on) { phasesOn = on; }

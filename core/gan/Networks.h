@@ -45,7 +45,8 @@ TORCH_MODULE(UNetGenerator);
 // pix2pix's 4x4 stride-2 padding-1 transposed convolution computed exactly as one 2x2 convolution with
 // four times the output channels (one set per output phase: even/odd row x even/odd column), then
 // interleaved. Same multiply-adds, but it runs on oneDNN's convolution kernel, which LibTorch's CPU
-// transposed convolution does not use. `weight` is the transposed convolution's [in, out, 4, 4].
+// transposed convolution does not use. `weight` is the transposed convolution's [in, out, 4, 4];
+// `phaseBias` is its bias repeated once per phase, or undefined for none.
 torch::Tensor phaseKernelOf(const torch::Tensor& weight);
 torch::Tensor transposedConvByPhases(const torch::Tensor& x, const torch::Tensor& phaseKernel, const torch::Tensor& phaseBias);
 // On by default; bench_gan turns it off to time both forms in one run, the tests to compare them.
