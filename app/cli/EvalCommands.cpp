@@ -60,7 +60,9 @@ int runSegTrain(const std::vector<std::string>& argv) {
     const int size = args.intValue("size", 256);
     if (size < 64 || size % 32 != 0) throw UsageError("--size must be a multiple of 32, at least 64");
     const std::string out = args.value("out");
-    if (fs::exists(out) && !args.flag("overwrite")) throw IoError(out, "already exists; choose another folder or pass --overwrite");
+    // A folder holding only a stopped run's checkpoint is continued (fitSegmenter checks its settings).
+    const bool unfinished = fs::is_directory(fs::path(out) / "checkpoint") && !eval::isTrainedModel(out);
+    if (fs::exists(out) && !unfinished && !args.flag("overwrite")) throw IoError(out, "already exists; choose another folder or pass --overwrite");
     f.epochs = args.intValue("epochs", f.epochs);
     f.batch = args.intValue("batch", f.batch);
     f.width = doubleValue(args, "width", f.width);

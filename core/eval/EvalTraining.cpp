@@ -11,8 +11,10 @@
 #include "eval/Metrics.h"
 #include "gan/Augment.h"
 #include "gan/Cascade.h"
+#include "gan/Checkpoint.h"
 #include "gan/Engine.h"
 #include "io/AtomicWrite.h"
+#include "io/Fnv.h"
 #include "json/Json.h"
 
 namespace fs = std::filesystem;
@@ -94,6 +96,94 @@ torch::Tensor randomIntensity(const torch::Tensor& images) {
 
 
 
+// Every epoch reseeds from the run's seed and its index, so that a run resumed at an epoch boundary
+// draws the same shuffles, augmentations and dropout as an uninterrupted one.
+std::uint64_t epochSeed(std::uint64_t seed, int epoch) { return seed * 1000003ull + static_cast<std::uint64_t>(epoch) + 1; }
+
+// What a checkpoint must match to be continued: every setting that changes training, and the data.
+std::string fitFingerprint(const FitOptions& o, const std::string& task, int size, const torch::Tensor& images, const torch::Tensor& labels) {
+    char text[600];
+    std::snprintf(text, sizeof text, "%s %s width %.6g size %d epochs %d batch %d lr %.9g betas %.6g %.6g schedule %s loss %s seed %llu strong %d intensity %d validation %s every %d",
+                  task.c_str(), o.arch.c_str(), o.width, size, o.epochs, o.batch, o.lr, o.beta1, o.beta2, o.schedule.c_str(), o.loss.c_str(),
+                  static_cast<unsigned long long>(o.seed), o.strongAugment ? 1 : 0, o.intensityAugment ? 1 : 0, o.validationSet.c_str(), o.validateEvery);
+    const auto i = images.contiguous(), l = labels.contiguous();
+    std::uint64_t data = fnv1a64(i.data_ptr(), static_cast<std::size_t>(i.numel()) * sizeof(float));
+    data = fnv1a64(l.data_ptr(), static_cast<std::size_t>(l.numel()) * sizeof(float), data);
+    return std::string(text) + " set " + o.trainingSet + " data " + hashHex(data) + " n " + std::to_string(images.size(0));
+}
+
+Json curvePointJson(const ValidationPoint& point) {
+    Json p = Json::object();
+    p.set("epoch", point.epoch);
+    p.set("training_minutes", point.trainingSeconds / 60.0);
+    p.set("dice_lung", numberOrNull(point.lungDice));
+    p.set("dice_infection", numberOrNull(point.infectionDice));
+    return p;
+}
+
+double numberOrNaN(const Json& j, const std::string& key) { return j.contains(key) && j.at(key).isNumber() ? j.at(key).asNumber() : std::nan(""); }
+
+// Where a fit stands after an epoch: what a checkpoint stores besides the weights.
+struct FitProgress {
+    double trainingSeconds = 0;
+    Json epochLosses = Json::array();
+    Json modelJson = Json::object();
+
+    Json toJson(const std::string& fingerprint, const FitReport& report) const {
+        Json j = Json::object();
+        j.set("settings", fingerprint);
+        j.set("training_seconds", trainingSeconds);
+        j.set("iterations", report.iterations);
+        j.set("first_epoch_loss", report.firstEpochLoss);
+        j.set("epoch_losses", epochLosses);
+        j.set("model_json", modelJson);
+        return j;
+    }
+    void restore(const Json& j, FitReport& report) {
+        trainingSeconds = j.at("training_seconds").asNumber();
+        report.iterations = j.at("iterations").asInt();
+        report.firstEpochLoss = j.at("first_epoch_loss").asNumber();
+        epochLosses = j.at("epoch_losses");
+        modelJson = j.at("model_json");
+        const auto& losses = epochLosses.asArray();
+        report.lastEpochLoss = losses.empty() ? 0 : losses.back().asNumber();
+        report.curve.clear();
+        if (modelJson.contains("validation_curve"))
+            for (const Json& p : modelJson.at("validation_curve").asArray())
+                report.curve.push_back({p.at("epoch").asInt(), p.at("training_minutes").asNumber() * 60.0, numberOrNaN(p, "dice_lung"), numberOrNaN(p, "dice_infection")});
+    }
+};
+
+// Continues from dir/checkpoint when it holds this fit's settings; returns the number of epochs done
+// (0: start afresh, after saying why through o.log).
+template <typename Net>
+int resumeFit(gan::CheckpointFolder& folder, const gan::CheckpointModules& parts, const std::string& fingerprint, const std::string& what, const FitOptions& o,
+              FitProgress& progress, FitReport& report, Net& net) {
+    if (!folder.exists()) return 0;
+    auto say = [&](const std::string& line) { if (o.log) o.log(line); };
+    auto restart = [&](const std::string& why) {
+        say(why + "; training from the first epoch");
+        std::error_code ec;
+        fs::remove_all(folder.folder(), ec);
+        return 0;
+    };
+    const std::string statePath = (fs::path(folder.folder()) / "state.json").string();
+    try {
+        const Json state = readJsonFile(statePath);
+        if (!state.contains("progress") || !state.at("progress").contains("settings") || state.at("progress").at("settings").asString() != fingerprint)
+            return restart(folder.folder() + ": checkpoint of other settings or data");
+        Json saved;
+        const std::optional<int> epochs = folder.load(0, 0, parts, say, &saved);
+        if (!epochs || *epochs < 1 || *epochs >= o.epochs) return restart(folder.folder() + ": checkpoint at no usable epoch");
+        progress.restore(saved, report);
+        net->train();
+        say(what + ": resuming from the checkpoint after epoch " + std::to_string(*epochs) + " of " + std::to_string(o.epochs));
+        return *epochs;
+    } catch (const std::exception& e) {
+        return restart(std::string("cannot resume from ") + folder.folder() + " (" + e.what() + ")");
+    }
+}
+
 // afterEpoch(epoch, trainingSeconds, modelJson) runs after each epoch with the network in train mode;
 // it may evaluate (switching modes itself) and add to the model's JSON.
 template <typename Net, typename LossFn, typename AfterEpoch>
@@ -103,7 +193,6 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     if (o.epochs < 1 || o.batch < 1) throw std::invalid_argument("epochs and batch must be at least 1");
     if (o.schedule != "paper" && o.schedule != "cosine") throw std::invalid_argument("unknown learning-rate schedule \"" + o.schedule + "\" (paper or cosine)");
     gan::setThreads(o.threads);
-    torch::manual_seed(o.seed);
     const int size = set.front().image.width();
     auto [images, labels] = stack(set, size);
     net->train();
@@ -112,12 +201,20 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     const auto n = static_cast<int64_t>(set.size());
     const int64_t perEpoch = std::max<int64_t>(1, (n + o.batch - 1) / o.batch);
     FitReport report;
-    Json epochLosses = Json::array();
-    Json modelJson = Json::object();
-    double trainingSeconds = 0;
+    FitProgress progress;
+    Json& epochLosses = progress.epochLosses;
+    Json& modelJson = progress.modelJson;
+    double& trainingSeconds = progress.trainingSeconds;
     const int64_t steps = perEpoch * o.epochs;
-    for (int epoch = 0; epoch < o.epochs; ++epoch) {
+    const std::string what = task + " " + o.arch + " on " + o.trainingSet;
+    const std::string fingerprint = fitFingerprint(o, task, size, images, labels);
+    gan::CheckpointFolder checkpoints((fs::path(dir) / "checkpoint").string());
+    const gan::CheckpointModules parts{{"net.pt", net.get(), nullptr}, {"optimizer.pt", nullptr, &opt}};
+    const int firstEpoch = o.checkpointSeconds < 0 ? 0 : resumeFit(checkpoints, parts, fingerprint, what, o, progress, report, net);
+    double sinceCheckpoint = 0;
+    for (int epoch = firstEpoch; epoch < o.epochs; ++epoch) {
         const auto epochStart = std::chrono::steady_clock::now();
+        torch::manual_seed(epochSeed(o.seed, epoch));
         auto order = torch::randperm(n, torch::kLong);
         double sum = 0;
         for (int64_t b = 0; b < perEpoch; ++b) {
@@ -129,24 +226,30 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
             if (o.intensityAugment) img = randomIntensity(img);
             auto loss = lossOf(img, lab);
             if (!std::isfinite(loss.template item<double>()))
-                throw std::runtime_error(task + " " + o.arch + " on " + o.trainingSet + ": the loss became NaN in epoch " + std::to_string(epoch + 1));
+                throw std::runtime_error(what + ": the loss became NaN in epoch " + std::to_string(epoch + 1));
             opt.zero_grad();
             loss.backward();
             opt.step();
             sum += loss.template item<double>();
             ++report.iterations;
         }
-        trainingSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
+        const double epochSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
+        trainingSeconds += epochSeconds;
+        sinceCheckpoint += epochSeconds;
         const double mean = sum / static_cast<double>(perEpoch);
         if (epoch == 0) report.firstEpochLoss = mean;
         report.lastEpochLoss = mean;
         epochLosses.push(Json(mean));
         if (o.log) {
             char line[200];
-            std::snprintf(line, sizeof line, "%s %s on %s: epoch %d/%d, loss %.4f", task.c_str(), o.arch.c_str(), o.trainingSet.c_str(), epoch + 1, o.epochs, mean);
+            std::snprintf(line, sizeof line, "%s: epoch %d/%d, loss %.4f", what.c_str(), epoch + 1, o.epochs, mean);
             o.log(line);
         }
         afterEpoch(epoch + 1, trainingSeconds, modelJson, report);
+        if (o.checkpointSeconds >= 0 && sinceCheckpoint >= o.checkpointSeconds && epoch + 1 < o.epochs) {
+            checkpoints.save(0, 0, epoch + 1, parts, progress.toJson(fingerprint, report));
+            sinceCheckpoint = 0;
+        }
     }
     report.seconds = trainingSeconds;
     fs::create_directories(dir);
@@ -172,6 +275,8 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     j.set("seconds", report.seconds);
     for (const auto& [key, value] : modelJson.asObject()) j.set(key, value);
     writeTextAtomically((fs::path(dir) / "model.json").string(), j.dump(2) + "\n");
+    std::error_code ec;
+    fs::remove_all(checkpoints.folder(), ec);  // the model is complete: its checkpoint has nothing left to resume
     return report;
 }
 
@@ -218,10 +323,10 @@ double learningRateFactor(const std::string& schedule, int epoch, int epochs, st
 
 FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
     if (o.loss != "ce" && o.loss != "dice-ce") throw std::invalid_argument("unknown segmentation loss \"" + o.loss + "\" (ce or dice-ce)");
+    torch::manual_seed(o.seed);  // the initial weights follow the run's seed
     auto net = makeSegNet(o.arch, o.width);
     const auto weights = torch::tensor({0.1, 1.0, 5.0});
     const int size = set.empty() ? 0 : set.front().image.width();
-    Json curve = Json::array();
     auto lossOf = [&](const torch::Tensor& img, const torch::Tensor& lab) {
         auto logits = net->forward(img);
         auto target = lab.squeeze(1).round().to(torch::kLong);
@@ -244,12 +349,9 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, 
         ValidationPoint point{epoch, seconds, tInterval(scores.lungPerSlice).mean, tInterval(scores.infectionPerSlice).mean};  // seg-eval's mean
         report.curve.push_back(point);
         if (o.onValidation) o.onValidation(point);
-        Json p = Json::object();
-        p.set("epoch", epoch);
-        p.set("training_minutes", seconds / 60.0);
-        p.set("dice_lung", numberOrNull(point.lungDice));
-        p.set("dice_infection", numberOrNull(point.infectionDice));
-        curve.push(p);
+        // Kept in the model JSON itself, which a resumed fit restores with the points before it.
+        Json curve = modelJson.contains("validation_curve") ? modelJson.at("validation_curve") : Json::array();
+        curve.push(curvePointJson(point));
         modelJson.set("validation_curve", curve);
         if (epoch == o.epochs) {
             // The judge's own quality on real slices, which `cosingan quality` reports beside its scores.
@@ -272,6 +374,7 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, 
 }
 
 FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& o, const std::string& dir) {
+    torch::manual_seed(o.seed);  // the initial weights follow the run's seed
     auto net = makeClassifier(o.arch, o.width);
     return fit(net, set, o, "classification", dir, [&](const torch::Tensor& img, const torch::Tensor& lab) {
         // The label follows the augmented mask: a crop that cuts the infection away is a negative.

@@ -51,6 +51,12 @@ struct FitOptions {
     std::string validationSet;
     int validateEvery = 1;
     std::function<void(const ValidationPoint&)> onValidation;
+    // A checkpoint (network, optimizer, losses and curve so far) goes to dir/checkpoint after an epoch
+    // once this many seconds of training have passed since the last one; negative: none. A fit given a
+    // folder whose checkpoint has the same settings and data continues from it and ends with the same
+    // network as an uninterrupted run (every epoch draws from its own seed). The finished model
+    // replaces the checkpoint.
+    double checkpointSeconds = 60;
 };
 
 struct FitReport {
@@ -60,7 +66,9 @@ struct FitReport {
 };
 
 // Train on `set` and write dir/model.pt and dir/model.json (arch, width, size, seed, epochs, set, the
-// loss per epoch). A NaN loss throws std::runtime_error naming the epoch; nothing is written then.
+// loss per epoch). A NaN loss throws std::runtime_error naming the epoch; the last checkpoint (before
+// the NaN) stays. A checkpoint of other settings or a damaged one is reported through options.log and
+// training starts from the first epoch.
 FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& options, const std::string& dir);
 FitReport fitClassifier(const std::vector<EvalSample>& set, const FitOptions& options, const std::string& dir);
 // The learning-rate factor for iteration `step` of `steps` (0-based) under a schedule named above.

@@ -8,6 +8,7 @@
 
 #include "gan/Augment.h"
 #include "io/AtomicWrite.h"
+#include "io/Fnv.h"
 
 namespace fs = std::filesystem;
 
@@ -116,22 +117,17 @@ void loadOptimizer(torch::optim::Optimizer& o, const std::string& path) {
 std::uint64_t fileHash(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(path + ": cannot open");
-    std::uint64_t h = 1469598103934665603ull;
+    std::uint64_t h = kFnvOffset;
     std::vector<char> buf(1 << 20);
     while (in) {
         in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const std::streamsize n = in.gcount();
-        for (std::streamsize i = 0; i < n; ++i) {
-            h ^= static_cast<unsigned char>(buf[static_cast<std::size_t>(i)]);
-            h *= 1099511628211ull;
-        }
+        h = fnv1a64(buf.data(), static_cast<std::size_t>(in.gcount()), h);
     }
     return h;
 }
 
 Json weightRecord(const std::string& path) {
-    char hex[32];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fileHash(path)));
+    const std::string hex = hashHex(fileHash(path));
     Json e = Json::object();
     e.set("bytes", static_cast<double>(fs::file_size(path)));
     e.set("fnv1a64", hex);

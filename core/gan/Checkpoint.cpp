@@ -21,24 +21,15 @@ namespace ctsw::gan {
 namespace {
 
 constexpr const char* kFormat = "cosingan-checkpoint";
-constexpr const char* kFiles[] = {"g.pt", "d.pt", "opt_g.pt", "opt_d.pt"};
 
-void saveFile(const CheckpointModules& m, int index, const std::string& path) {
-    switch (index) {
-    case 0: store::saveModule(m.generator, path); break;
-    case 1: store::saveModule(m.discriminator, path); break;
-    case 2: store::saveOptimizer(m.generatorOptimizer, path); break;
-    default: store::saveOptimizer(m.discriminatorOptimizer, path); break;
-    }
+void saveFile(const CheckpointPart& part, const std::string& path) {
+    if (part.module) store::saveModule(*part.module, path);
+    else store::saveOptimizer(*part.optimizer, path);
 }
 
-void loadFile(const CheckpointModules& m, int index, const std::string& path) {
-    switch (index) {
-    case 0: store::loadModule(m.generator, path); break;
-    case 1: store::loadModule(m.discriminator, path); break;
-    case 2: store::loadOptimizer(m.generatorOptimizer, path); break;
-    default: store::loadOptimizer(m.discriminatorOptimizer, path); break;
-    }
+void loadFile(const CheckpointPart& part, const std::string& path) {
+    if (part.module) store::loadModule(*part.module, path);
+    else store::loadOptimizer(*part.optimizer, path);
 }
 
 std::optional<Json> readState(const std::string& path, std::string& problem) {
@@ -59,6 +50,11 @@ std::optional<Json> readState(const std::string& path, std::string& problem) {
 
 }  // namespace
 
+CheckpointModules ganCheckpointParts(torch::nn::Module& generator, torch::nn::Module& discriminator, torch::optim::Optimizer& generatorOptimizer,
+                                     torch::optim::Optimizer& discriminatorOptimizer) {
+    return {{"g.pt", &generator, nullptr}, {"d.pt", &discriminator, nullptr}, {"opt_g.pt", nullptr, &generatorOptimizer}, {"opt_d.pt", nullptr, &discriminatorOptimizer}};
+}
+
 void faultPoint(const char* name) {
     static const char* setting = std::getenv("CTSW_FAULT_KILL_AT");
     if (!setting) return;
@@ -75,7 +71,7 @@ bool CheckpointFolder::exists() const {
     return fs::exists(fs::path(folder_) / "state.json", ec);
 }
 
-void CheckpointFolder::save(int scale, int stage, int iteration, const CheckpointModules& modules) {
+void CheckpointFolder::save(int scale, int stage, int iteration, const CheckpointModules& modules, const Json& progress) {
     const fs::path dir(folder_);
     fs::create_directories(dir);
     std::string problem;
@@ -89,10 +85,10 @@ void CheckpointFolder::save(int scale, int stage, int iteration, const Checkpoin
 
     Json weights = Json::object();
     try {
-        for (int i = 0; i < 4; ++i) {
-            const std::string path = (partial / kFiles[i]).string();
-            saveFile(modules, i, path);
-            weights.set(kFiles[i], store::weightRecord(path));
+        for (std::size_t i = 0; i < modules.size(); ++i) {
+            const std::string path = (partial / modules[i].file).string();
+            saveFile(modules[i], path);
+            weights.set(modules[i].file, store::weightRecord(path));
             if (i == 0) faultPoint("checkpoint-files");
         }
     } catch (const std::exception& e) {
@@ -117,6 +113,7 @@ void CheckpointFolder::save(int scale, int stage, int iteration, const Checkpoin
     state.set("iteration", iteration);
     state.set("folder", name);
     state.set("weights", weights);
+    if (!progress.isNull()) state.set("progress", progress);
     // The old state becomes the fallback first, then the new one is committed: a kill between the two
     // leaves both names pointing at complete checkpoints.
     if (current && current->isObject()) writeTextAtomically((dir / "previous.json").string(), current->dump(2) + "\n");
@@ -130,7 +127,8 @@ void CheckpointFolder::save(int scale, int stage, int iteration, const Checkpoin
     }
 }
 
-std::optional<int> CheckpointFolder::load(int scale, int stage, const CheckpointModules& modules, const std::function<void(const std::string&)>& warn) {
+std::optional<int> CheckpointFolder::load(int scale, int stage, const CheckpointModules& modules, const std::function<void(const std::string&)>& warn,
+                                          Json* progress) {
     const fs::path dir(folder_);
     std::string damage;
     for (const char* stateName : {"state.json", "previous.json"}) {
@@ -148,10 +146,11 @@ std::optional<int> CheckpointFolder::load(int scale, int stage, const Checkpoint
         const bool legacy = !state->contains("folder");
         const fs::path files = legacy ? dir : dir / state->stringOr("folder", "");
         try {
-            for (int i = 0; i < 4; ++i) {
-                if (!legacy) store::verifyWeightFile(files.string(), *state, kFiles[i]);
-                loadFile(modules, i, (files / kFiles[i]).string());
+            for (const CheckpointPart& part : modules) {
+                if (!legacy) store::verifyWeightFile(files.string(), *state, part.file);
+                loadFile(part, (files / part.file).string());
             }
+            if (progress) *progress = state->contains("progress") ? state->at("progress") : Json();
             return state->at("iteration").asInt();
         } catch (const std::exception& e) {
             damage = e.what();

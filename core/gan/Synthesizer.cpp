@@ -6,6 +6,7 @@
 
 #include "gan/Cascade.h"
 #include "gan/Engine.h"
+#include "io/Fnv.h"
 #include "io/Npy.h"
 #include "mask/LungMask.h"
 
@@ -39,11 +40,7 @@ std::unique_ptr<Cascade> loadCascade(const std::string& dir, torch::Device devic
         cascade->scales().push_back(n);
     }
     // The model id: a hash over the weight hashes, stable across copies of the folder.
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char ch : hashes) { h ^= ch; h *= 1099511628211ull; }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    id = buf;
+    id = hashHex(fnv1a64(hashes));
     return cascade;
 }
 

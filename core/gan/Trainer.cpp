@@ -305,7 +305,7 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::augmentedBatch(int scale, int s
 }
 
 void Trainer::checkpoint(int scale, int stage, int iteration, torch::nn::Module& g, torch::nn::Module& d, torch::optim::Adam& og, torch::optim::Adam& od) {
-    CheckpointFolder(path("checkpoint")).save(scale, stage, iteration, CheckpointModules{g, d, og, od});
+    CheckpointFolder(path("checkpoint")).save(scale, stage, iteration, ganCheckpointParts(g, d, og, od));
     Json e = Json::object();
     e.set("type", "checkpoint");
     e.set("scale", scale);
@@ -348,7 +348,7 @@ bool Trainer::trainStage(int s, int stage) {
     torch::optim::Adam optD(d->parameters(), torch::optim::AdamOptions(baseLr).betas({c.beta1, c.beta2}));
 
     int start = 0;
-    const std::optional<int> resumedAt = CheckpointFolder(path("checkpoint")).load(s, stage, CheckpointModules{*g, *d, optG, optD}, [&](const std::string& message) {
+    const std::optional<int> resumedAt = CheckpointFolder(path("checkpoint")).load(s, stage, ganCheckpointParts(*g, *d, optG, optD), [&](const std::string& message) {
         Json e = Json::object();
         e.set("type", "notice");
         e.set("message", message);

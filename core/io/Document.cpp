@@ -9,6 +9,7 @@
 
 #include "image/Labels.h"
 #include "io/AtomicWrite.h"
+#include "io/Fnv.h"
 #include "io/ImageFiles.h"
 #include "io/IoError.h"
 
@@ -52,11 +53,7 @@ DocumentInfo infoFromJson(const Json& j, const std::string& path) {
 std::string keyFor(const std::string& source, const std::string& series) {
     // FNV-1a of the absolute source path and series: a stable, file-name-safe key.
     std::string s = fs::absolute(source).lexically_normal().string() + "|" + series;
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) { h ^= c; h *= 1099511628211ull; }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
+    return hashHex(fnv1a64(s));
 }
 
 std::string nowIso() {

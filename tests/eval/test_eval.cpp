@@ -21,6 +21,7 @@
 #include "eval/ImageQuality.h"
 #include "eval/Metrics.h"
 #include "eval/Quality.h"
+#include "json/Json.h"
 
 using namespace ctsw::eval;
 
@@ -594,4 +595,135 @@ TEST(QualityRecord, ReadBackMarkedStaleWhenTheModelIsRewrittenAndEmptyWhenDamage
     std::ofstream(dir / "quality.json", std::ios::trunc) << "{\"model_id\": ";  // cut off
     EXPECT_TRUE(ctsw::eval::readRecordedQuality(dir.string(), &stale).asObject().empty());
     fs::remove_all(dir);
+}
+
+namespace {
+
+// Six 64x64 slices whose labels follow their intensity (a learnable task) and two to validate on.
+std::vector<EvalSample> toySamples(int count, unsigned seed) {
+    std::vector<EvalSample> set;
+    std::uint32_t state = seed;
+    for (int k = 0; k < count; ++k) {
+        EvalSample s;
+        s.id = "toy" + std::to_string(k);
+        s.image = ctsw::Slice<float>(64, 64);
+        s.labels = ctsw::LabelSlice(64, 64);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x) {
+                state = state * 1664525u + 1013904223u;
+                const float noise = static_cast<float>(state >> 24) / 8.0f;
+                const bool lung = std::abs(x - 32) < 20 && std::abs(y - 32) < 16;
+                const bool lesion = lung && std::hypot(x - 24 - 2 * k, y - 30) < 6;
+                s.image.at(x, y) = (lesion ? 150.0f : lung ? 40.0f : 200.0f) + noise;
+                s.labels.at(x, y) = lesion ? 2 : lung ? 1 : 0;
+            }
+        set.push_back(std::move(s));
+    }
+    return set;
+}
+
+struct ToyFit {
+    std::vector<EvalSample> train = toySamples(6, 7), validation = toySamples(2, 11);
+    FitOptions options;
+    std::vector<std::string> lines;
+    ToyFit() {
+        options.arch = "unet";
+        options.width = 0.0625;
+        options.epochs = 4;
+        options.batch = 2;
+        options.lr = 1e-3;
+        options.threads = 1;
+        options.trainingSet = "toy";
+        options.validation = &validation;
+        options.validationSet = "toy-validation";
+        options.checkpointSeconds = 0;  // after every epoch
+        options.log = [this](const std::string& l) { lines.push_back(l); };
+    }
+    bool logged(const std::string& part) const {
+        for (const auto& l : lines)
+            if (l.find(part) != std::string::npos) return true;
+        return false;
+    }
+};
+
+// Runs a fit that is stopped (an exception, as a kill would) when it logs epoch `stopAt`.
+void fitStoppedAt(ToyFit& t, int stopAt, const std::string& dir) {
+    FitOptions o = t.options;
+    const std::string mark = "epoch " + std::to_string(stopAt) + "/";
+    o.log = [mark](const std::string& l) {
+        if (l.find(mark) != std::string::npos) throw std::runtime_error("stopped");
+    };
+    EXPECT_THROW(fitSegmenter(t.train, o, dir), std::runtime_error);
+}
+
+std::vector<double> epochLossesOf(const std::string& dir) {
+    std::vector<double> losses;
+    const ctsw::Json model = ctsw::readJsonFile(dir + "/model.json");
+    for (const auto& v : model.at("epoch_losses").asArray()) losses.push_back(v.asNumber());
+    return losses;
+}
+
+}  // namespace
+
+TEST(FitCheckpoint, AStoppedFitResumesAndEndsWithTheUninterruptedNetwork) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("ctsw-fit-resume-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    ToyFit whole;
+    fitSegmenter(whole.train, whole.options, (root / "whole").string());
+    EXPECT_FALSE(fs::exists(root / "whole" / "checkpoint"));  // a finished model leaves no checkpoint
+
+    ToyFit resumed;
+    const std::string dir = (root / "resumed").string();
+    fitStoppedAt(resumed, 3, dir);
+    ASSERT_TRUE(fs::exists(fs::path(dir) / "checkpoint" / "state.json"));
+    EXPECT_FALSE(isTrainedModel(dir));
+    const FitReport r = fitSegmenter(resumed.train, resumed.options, dir);
+    EXPECT_TRUE(resumed.logged("resuming from the checkpoint after epoch 2 of 4"));
+    EXPECT_FALSE(resumed.logged("epoch 1/4"));  // the epochs before the checkpoint are not trained again
+    EXPECT_EQ(r.curve.size(), 4u);              // the validation curve keeps the points before the stop
+    const auto a = epochLossesOf((root / "whole").string()), b = epochLossesOf(dir);
+    ASSERT_EQ(a.size(), 4u);
+    ASSERT_EQ(b.size(), 4u);
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6 * std::abs(a[i])) << "epoch " << i + 1;
+    EXPECT_FALSE(fs::exists(fs::path(dir) / "checkpoint"));
+    const auto segA = EvalModel((root / "whole").string(), 1).segment(whole.validation);
+    const auto segB = EvalModel(dir, 1).segment(whole.validation);
+    ASSERT_EQ(segA.size(), segB.size());
+    for (std::size_t i = 0; i < segA.size(); ++i) EXPECT_EQ(segA[i].pixels(), segB[i].pixels());
+    fs::remove_all(root);
+}
+
+TEST(FitCheckpoint, ADamagedCheckpointFallsBackToTheEarlierOneAndOtherSettingsStartAfresh) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("ctsw-fit-damage-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    ToyFit whole;
+    fitSegmenter(whole.train, whole.options, (root / "whole").string());
+
+    // The newest checkpoint (after epoch 3) loses half its network file: the one after epoch 2 is used.
+    ToyFit damaged;
+    const std::string dir = (root / "damaged").string();
+    fitStoppedAt(damaged, 4, dir);
+    const ctsw::Json state = ctsw::readJsonFile(dir + "/checkpoint/state.json");
+    ASSERT_EQ(state.at("iteration").asInt(), 3);
+    const fs::path net = fs::path(dir) / "checkpoint" / state.at("folder").asString() / "net.pt";
+    fs::resize_file(net, fs::file_size(net) / 2);
+    fitSegmenter(damaged.train, damaged.options, dir);
+    EXPECT_TRUE(damaged.logged("net.pt"));  // the damage is named
+    EXPECT_TRUE(damaged.logged("resuming from the checkpoint after epoch 2 of 4"));
+    const auto a = epochLossesOf((root / "whole").string()), b = epochLossesOf(dir);
+    ASSERT_EQ(b.size(), a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-6 * std::abs(a[i])) << "epoch " << i + 1;
+
+    // Another learning rate: the checkpoint is not this run's, so training starts at epoch 1.
+    ToyFit other;
+    const std::string otherDir = (root / "other").string();
+    fitStoppedAt(other, 3, otherDir);
+    other.options.lr = 5e-4;
+    fitSegmenter(other.train, other.options, otherDir);
+    EXPECT_TRUE(other.logged("checkpoint of other settings or data; training from the first epoch"));
+    EXPECT_TRUE(other.logged("epoch 1/4"));
+    EXPECT_TRUE(isTrainedModel(otherDir));
+    fs::remove_all(root);
 }
