@@ -146,6 +146,7 @@ Json GanConfig::toJson() const {
     j.set("upsample", upsample);
     j.set("body_condition", bodyCondition);
     j.set("residual", residual);
+    if (inheritOuterLevels) j.set("inherit_outer_levels", true);  // absent: false, as in folders made before it
     j.set("stage1_iterations", stage1Iterations);
     j.set("stage1_decay_start", stage1DecayStart);
     j.set("stage1_lr", stage1Lr);
@@ -214,6 +215,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "upsample") upsample = v.asString();
             else if (key == "body_condition") bodyCondition = v.asBool();
             else if (key == "residual") residual = v.asBool();
+            else if (key == "inherit_outer_levels") inheritOuterLevels = v.asBool();
             else if (key == "stage1_iterations") stage1Iterations = v.asInt();
             else if (key == "stage1_decay_start") stage1DecayStart = v.asInt();
             else if (key == "stage1_lr") stage1Lr = v.asNumber();

@@ -36,6 +36,12 @@ struct GanConfig {
     // false: pix2pix's direct output (the paper). true: SinGAN's residual form, output = input image +
     // G(...), which lets a freshly initialised deeper scale start from the coarser result.
     bool residual = false;
+    // false: a scale's generator starts from its predecessor's weights only when both have as many
+    // downsamplings, and from random weights otherwise. true: a deeper generator also starts from the
+    // shallower one, every weight whose name and shape match (the outer levels, which keep the skip
+    // path from input to output; the new inner levels start random). A model folder without the key:
+    // false.
+    bool inheritOuterLevels = false;
 
     // Schedule (paper): Adam(0.5, 0.999); lr decays linearly to 0 after decayStart.
     int stage1Iterations = 4000, stage1DecayStart = 2000;

@@ -333,7 +333,7 @@ bool Trainer::trainStage(int s, int stage) {
     if (stage == 1) {
         if (s > 0) {
             auto& prev = cascade_->scales()[static_cast<std::size_t>(s - 1)];
-            if (c.generatorDowns[static_cast<std::size_t>(s)] == c.generatorDowns[static_cast<std::size_t>(s - 1)])
+            if (c.inheritOuterLevels || c.generatorDowns[static_cast<std::size_t>(s)] == c.generatorDowns[static_cast<std::size_t>(s - 1)])
                 copyMatchingState(prev.stage2 ? *prev.stage2 : *prev.stage1, *g);
             if (lastD_ && c.discriminatorLayers[static_cast<std::size_t>(s)] == c.discriminatorLayers[static_cast<std::size_t>(s - 1)])
                 copyMatchingState(*lastD_, *d);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <unistd.h>
 
@@ -119,6 +120,27 @@ TEST_CASE(GeneratorAndDiscriminatorShapesAtEveryPaperScale) {
         resized->eval();
         REQUIRE(resized->forward(torch::zeros({1, 2, size, size})).sizes() == torch::IntArrayRef({1, 1, size, size}));
     }
+}
+
+TEST_CASE(ADeeperGeneratorInheritsTheShallowerOnesOuterLevels) {
+    // 5 downsamplings (channels 4 8 16 32 32) into 6 (4 8 16 32 32 32): the outer four levels of both
+    // paths have the same names and shapes and are copied; the new inner levels keep their own weights.
+    torch::manual_seed(5);
+    UNetGenerator shallow(5, 4, 2, 1, 0.5, false), deep(6, 4, 2, 1, 0.5, false);
+    const auto before = deep->named_parameters();
+    std::map<std::string, torch::Tensor> untouched;
+    for (const auto& p : before) untouched[p.key()] = p.value().clone();
+    const int copied = copyMatchingState(*shallow, *deep);
+    REQUIRE(copied > 0);
+    const auto from = shallow->named_parameters();
+    for (const char* name : {"down.0.weight", "down.3.weight", "up.0.weight", "up.3.weight", "up_norm.3.weight"})
+        REQUIRE_MSG(torch::equal(deep->named_parameters()[name], from[name]), name << " is not the shallower generator's");
+    for (const char* name : {"up.4.weight", "up.5.weight", "down.5.weight"})
+        REQUIRE_MSG(torch::equal(deep->named_parameters()[name], untouched[name]), name << " changed");
+    GanConfig c = GanConfig::fromPreset("fast");
+    REQUIRE(!c.inheritOuterLevels && !c.toJson().contains("inherit_outer_levels"));  // folders made before the key read as false
+    c.applyJson(Json::parse("{\"inherit_outer_levels\": true}"));
+    REQUIRE(c.inheritOuterLevels && c.toJson().at("inherit_outer_levels").asBool());
 }
 
 TEST_CASE(PhaseFormOfTheTransposedConvolutionIsExactAndFollowsTheWeights) {
