@@ -2,6 +2,8 @@
 
 #include "dataset/DatasetJob.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
@@ -359,6 +361,18 @@ void PreviewGallery::resizeEvent(QResizeEvent* e) {
     QTimer::singleShot(0, this, &PreviewGallery::layoutThumbs);  // after the grid has its new geometry
 }
 
+int PreviewGallery::tileColumns(int count, const QSize& area, int spacing) {
+    if (count < 1 || area.width() < 1 || area.height() < 1) return 1;
+    int best = 1;
+    double bestSide = -1;
+    for (int columns = 1; columns <= count; ++columns) {
+        const int rows = (count + columns - 1) / columns;
+        const double side = std::min(double(area.width() - (columns - 1) * spacing) / columns, double(area.height() - (rows - 1) * spacing) / rows);
+        if (side > bestSide) bestSide = side, best = columns;
+    }
+    return best;
+}
+
 void PreviewGallery::layoutThumbs() {
     while (thumbs_.size() < images_.size()) {
         auto* l = new QLabel(this);
@@ -366,19 +380,36 @@ void PreviewGallery::layoutThumbs() {
         l->setAlignment(Qt::AlignCenter);
         l->setStyleSheet(QStringLiteral("background: black"));
         l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);  // tiles share the space equally
-        l->setToolTip(tr("Click: open at 1:1, compare with the real slice, keep it"));
         l->setCursor(Qt::PointingHandCursor);
         l->installEventFilter(this);
-        grid_->addWidget(l, thumbs_.size() / 4, thumbs_.size() % 4);
-        grid_->setRowStretch(thumbs_.size() / 4, 1);
-        grid_->setColumnStretch(thumbs_.size() % 4, 1);
         thumbs_ << l;
     }
+    // Square samples in a strip or a block, whichever the dock's shape gives the larger tiles (a wide,
+    // low dock shows 8 samples in one row at 1.2x the side of two rows of four).
+    const int count = static_cast<int>(images_.size());
+    const QRect area = grid_->geometry();
+    const int columns = area.isValid() && count > 0 ? tileColumns(count, area.size(), grid_->spacing()) : columns_;
+    if (columns != columns_ || count != laidOut_) {
+        for (auto* l : thumbs_) grid_->removeWidget(l);
+        for (int k = 0; k < grid_->rowCount(); ++k) grid_->setRowStretch(k, 0);
+        for (int k = 0; k < grid_->columnCount(); ++k) grid_->setColumnStretch(k, 0);
+        for (int k = 0; k < count; ++k) {
+            grid_->addWidget(thumbs_[k], k / columns, k % columns);
+            grid_->setRowStretch(k / columns, 1);
+            grid_->setColumnStretch(k % columns, 1);
+        }
+        columns_ = columns;
+        laidOut_ = count;
+        grid_->activate();  // the tiles' sizes below are the new layout's
+        // The grid's area before this layout held tiles may not be the one it has now: look again once
+        // the layout has settled (that pass finds the same columns and stops).
+        QTimer::singleShot(0, this, &PreviewGallery::layoutThumbs);
+    }
+    const QString open = tr("Click: open at 1:1, compare with the real slice, keep it");
     for (int i = 0; i < thumbs_.size(); ++i) {
-        thumbs_[i]->setVisible(i < images_.size());
-        if (i >= images_.size()) continue;
+        thumbs_[i]->setVisible(i < count);
+        if (i >= count) continue;
         thumbs_[i]->setPixmap(tilePixmap(i, thumbs_[i]->size()));
-        const QString open = tr("Click: open at 1:1, compare with the real slice, keep it");
         thumbs_[i]->setToolTip(flagDetails_.value(i).isEmpty() ? open : flagDetails_.value(i) + QStringLiteral("\n") + open);
     }
 }

@@ -67,6 +67,10 @@ public:
     quint64 sampleSeed(int i) const { return i < seeds_.size() ? seeds_[i] : 0; }
     // Opens sample i at 1:1 with an A/B toggle and a Keep button.
     void showSample(int i);
+    // The number of columns that gives `count` square tiles the largest side in `area` with `spacing`
+    // pixels between them (the fewer columns on a tie); 1 for an empty area.
+    static int tileColumns(int count, const QSize& area, int spacing);
+    int columns() const { return columns_; }
 
 Q_SIGNALS:
     void samplesShown(int count, double seconds);
@@ -118,6 +122,8 @@ private:
     QLabel* status_;
     QGridLayout* grid_;
     QList<QLabel*> thumbs_;
+    int columns_ = 4;   // until the grid has a size
+    int laidOut_ = -1;  // how many tiles the grid holds
     class QTimer* debounce_;
 };
 

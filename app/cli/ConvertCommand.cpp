@@ -2,6 +2,7 @@
 
 #include "Args.h"
 #include "Commands.h"
+#include "SliceFiles.h"
 #include "image/Labels.h"
 #include "io/ImageFiles.h"
 #include "io/ImageSource.h"
@@ -74,6 +75,7 @@ int runConvert(const std::vector<std::string>& argv) {
     if (args.positionals().size() != 2) throw UsageError("convert takes INPUT and OUTPUT");
     const std::string input = args.positionals()[0];
     const std::string output = args.positionals()[1];
+    refuseOrientOnGeometry(input, args.value("orient", ""));
     if (args.has("mask")) return convertMask(args, input, output);
 
     LoadOptions options;

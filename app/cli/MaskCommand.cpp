@@ -101,6 +101,7 @@ int runLesions(const std::vector<std::string>& argv) {
         throw UsageError(std::string(e.what()) + "; a MedSeg folder gives its lung automatically");
     }
 
+    refuseOrientOnGeometry(args.value("image"), args.value("orient", ""));
     LoadOptions load;
     load.series = args.value("series");
     load.orientation = orientationByName(args.value("orient", "none"));

@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 namespace ctsw::cli {
 
 namespace {
+#ifdef CTSW_ENGINE_ONLY
 std::string lowerExt(const std::string& path) {
     std::string p = path;
     for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -27,10 +28,19 @@ std::string lowerExt(const std::string& path) {
     return fs::path(p).extension().string();
 }
 
-#ifdef CTSW_ENGINE_ONLY
 Slice<float> readNpySlice(const std::string& path) { return npyAsSlice(readNpy(path), path); }
 #endif
 }  // namespace
+
+#ifndef CTSW_ENGINE_ONLY
+void refuseOrientOnGeometry(const std::string& path, const std::string& orientation) {
+    if (orientation.empty() || orientation == "none") return;
+    const FileKind kind = fileKindOf(path);
+    if (kind == FileKind::Nifti || kind == FileKind::DicomFolder || kind == FileKind::DicomFile)
+        throw IoError(path, "--orient " + orientation + " turns 2D images and masks (PNG, JPEG, NPY) only; a " +
+                                (kind == FileKind::Nifti ? "NIfTI" : "DICOM") + " file is oriented by its own geometry, so leave --orient out");
+}
+#endif
 
 InputSlice readInputSlice(const std::string& path, const std::string& series, int sliceIndex, const std::string& orientation) {
     InputSlice in;
@@ -42,6 +52,7 @@ InputSlice readInputSlice(const std::string& path, const std::string& series, in
     in.values = reorient(npyAsSlice(npy, path), orient);
     in.valuesAreHu = npy.dtype.size() > 2 && !(npy.dtype[1] == 'u' && npy.dtype[2] == '1');
 #else
+    refuseOrientOnGeometry(path, orientation);
     LoadOptions options;
     options.series = series;
     options.orientation = orient;
@@ -87,6 +98,7 @@ LabelSlice readInputMask(const std::string& path, const std::string& mappingName
     (void)sliceIndex;
     return mask;
 #else
+    refuseOrientOnGeometry(path, orientation);
     if (isNiftiPath(path)) {
         LabelVolume v = readNiftiLabels(path, mapping);
         const int k = v.depth() == 1 ? 0 : sliceIndex;

@@ -25,6 +25,13 @@ InputSlice readInputSlice(const std::string& path, const std::string& series, in
 LabelSlice readInputMask(const std::string& path, const std::string& mapping, int sliceIndex, const std::string& orientation, int expectWidth,
                          int expectHeight, std::optional<Geometry>* geometry = nullptr);
 
+#ifndef CTSW_ENGINE_ONLY
+// --orient is for 2D files, which carry no geometry: IoError naming `path` when it is NIfTI or DICOM and
+// `orientation` is neither empty nor "none" (such a file is shown as its geometry says, and --orient
+// would otherwise be ignored without a word).
+void refuseOrientOnGeometry(const std::string& path, const std::string& orientation);
+#endif
+
 // Extensions the writers use in this build: ".png" or ".pgm".
 std::string imageExtension();
 bool canWriteNifti();

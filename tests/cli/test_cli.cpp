@@ -239,6 +239,22 @@ TEST_F(CliData, ConvertOneSliceToNiftiKeepsItsPlace) {
     EXPECT_NEAR(v.geometry().origin[2], 80.0 + 7 * 8.0, 1e-6);
 }
 
+TEST_F(CliData, OrientOnAFileWithItsOwnGeometryIsRefusedNamingIt) {
+    // --orient turns 2D files; on DICOM and NIfTI it would be ignored, so it is refused instead.
+    const std::string dicom = path("dicom/chest-ct-A0002");
+    CommandResult r = run("convert " + dicom + " " + shellQuote(out("o.png")) + " --slice 7 --orient rot90");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(contains(r.err, "chest-ct-A0002") && contains(r.err, "--orient rot90") && contains(r.err, "DICOM")) << r.err;
+    EXPECT_FALSE(fs::exists(out("o.png")));
+    const std::string nii = out("slice7.nii");
+    ASSERT_EQ(run("convert " + dicom + " " + shellQuote(nii) + " --slice 7").exitCode, 0);
+    r = run("lung-mask --image " + shellQuote(nii) + " --orient flip-y --out " + shellQuote(out("lung.png")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(contains(r.err, "slice7.nii") && contains(r.err, "NIfTI")) << r.err;
+    r = run("lung-mask --image " + shellQuote(nii) + " --orient none --out " + shellQuote(out("lung.png")));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+}
+
 TEST_F(CliData, ConvertSliceToPng) {
     const std::string png = out("slice15.png");
     const CommandResult r = run("convert " + path("dicom/chest-ct-A0002") + " " + shellQuote(png) + " --slice 15");

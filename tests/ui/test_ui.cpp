@@ -131,6 +131,17 @@ private Q_SLOTS:
         QCOMPARE(m.orientationLabel(SliceViewModel::Left), QStringLiteral("L"));
     }
 
+    void galleryTilesTakeTheLayoutThatMakesThemLargest() {
+        // 8 square samples: one row in a wide, low dock; two rows of four in a taller one; two columns
+        // in a narrow, tall one (98 px tiles against 97 in one column).
+        QCOMPARE(PreviewGallery::tileColumns(8, QSize(700, 150), 3), 8);
+        QCOMPARE(PreviewGallery::tileColumns(8, QSize(700, 400), 3), 4);
+        QCOMPARE(PreviewGallery::tileColumns(8, QSize(200, 800), 3), 2);
+        QCOMPARE(PreviewGallery::tileColumns(1, QSize(700, 150), 3), 1);
+        QCOMPARE(PreviewGallery::tileColumns(0, QSize(700, 150), 3), 1);
+        QCOMPARE(PreviewGallery::tileColumns(8, QSize(0, 0), 3), 1);
+    }
+
     void loaderReportsAMissingPathByName() {
         VolumeLoader loader;
         QSignalSpy failed(&loader, &VolumeLoader::failed);
