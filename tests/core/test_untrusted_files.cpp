@@ -7,7 +7,17 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <iostream>
 #include <random>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcrleerg.h>
+#include <dcmtk/dcmdata/dcrlerp.h>
+#include <dcmtk/dcmjpeg/djencode.h>
+#include <dcmtk/dcmjpeg/djrplol.h>
+#include <dcmtk/dcmjpls/djencode.h>
+#include <dcmtk/dcmjpls/djrparam.h>
 
 #include "../support/MixedDicomFolder.h"
 #include "../support/TestSupport.h"
@@ -165,6 +175,81 @@ TEST_F(CorruptedFilesData, CorruptedDicomNiftiAndNpyCopiesAreReadOrRefusedByName
                 EXPECT_NE(outcome.find("copy"), std::string::npos) << outcome;
             }
         }
+    }
+    EXPECT_GT(refused, 0);
+}
+
+namespace {
+
+// The real slice re-encoded in one compressed transfer syntax by DCMTK's own encoders; empty when the
+// encoder refused it (the test then fails naming the syntax).
+std::string compressedCopy(const std::string& source, E_TransferSyntax syntax, const DcmRepresentationParameter* parameters, const std::string& out) {
+    static const bool registered = [] {
+        DJEncoderRegistration::registerCodecs();
+        DJLSEncoderRegistration::registerCodecs();
+        DcmRLEEncoderRegistration::registerCodecs();
+        return true;
+    }();
+    (void)registered;
+    DcmFileFormat file;
+    if (file.loadFile(source.c_str()).bad()) return "";
+    DcmDataset* data = file.getDataset();
+    if (data->chooseRepresentation(syntax, parameters).bad() || !data->canWriteXfer(syntax)) return "";
+    if (file.saveFile(out.c_str(), syntax).bad()) return "";
+    return out;
+}
+
+}  // namespace
+
+TEST_F(CorruptedFilesData, CompressedDicomReadsAsTheUncompressedSliceAndDamagedCopiesAreRefusedByName) {
+    // Every lossless syntax the reader names (supportedCompressedSyntaxes): the same HU, voxel for voxel.
+    // Then the damage a copied file suffers, in the compressed stream that the decoders parse.
+    TempDir dir;
+    const std::string source = path("dicom/pydicom-testfiles/CT_small.dcm");
+    const DicomScan plainScan = scanDicom({source});
+    ASSERT_EQ(plainScan.series.size(), 1u);
+    const CtVolume plain = readDicomSeries(plainScan.series[0]);
+    const DJ_RPLossless jpegLossless;
+    const DJLSRepresentationParameter jpegLsLossless(0, OFTrue);
+    const DcmRLERepresentationParameter rle;
+    struct Syntax {
+        const char* name;
+        E_TransferSyntax xfer;
+        const DcmRepresentationParameter* parameters;
+    };
+    const std::vector<Syntax> syntaxes = {{"jpeg-lossless", EXS_JPEGProcess14SV1, &jpegLossless},
+                                          {"jpeg-ls", EXS_JPEGLSLossless, &jpegLsLossless},
+                                          {"rle", EXS_RLELossless, &rle}};
+    int refused = 0, total = 0;
+    unsigned seed = 300;
+    for (const Syntax& syntax : syntaxes) {
+        const std::string file = compressedCopy(source, syntax.xfer, syntax.parameters, dir.file(std::string(syntax.name) + ".dcm"));
+        ASSERT_FALSE(file.empty()) << "DCMTK did not encode " << syntax.name;
+        const DicomScan scan = scanDicom({file});
+        ASSERT_EQ(scan.series.size(), 1u) << syntax.name;
+        ASSERT_TRUE(scan.series[0].notLoadable.empty()) << syntax.name << ": " << scan.series[0].notLoadable;
+        const CtVolume v = readDicomSeries(scan.series[0]);
+        ASSERT_EQ(v.voxels().size(), plain.voxels().size()) << syntax.name;
+        EXPECT_TRUE(v.voxels() == plain.voxels()) << syntax.name << " decodes to other values";
+
+        EXPECT_EQ(scan.series[0].slices[0].transferSyntaxUid, DcmXfer(syntax.xfer).getXferID()) << syntax.name;  // stored compressed
+        const int refusedBefore = refused;
+        for (const std::string& copy : corruptedCopies(bytesOf(file), 30, seed++)) {
+            const std::string damaged = dir.file(std::string("copy-") + syntax.name + std::to_string(total++) + ".dcm");
+            ctsw::test::writeFile(damaged, copy);
+            const std::string outcome = outcomeOf(
+                [&] {
+                    DicomScan s = scanDicom({damaged});
+                    for (const DicomSeries& series : s.series)
+                        if (series.notLoadable.empty()) readDicomSeries(series);
+                },
+                damaged);
+            if (!outcome.empty()) {
+                ++refused;
+                EXPECT_NE(outcome.find("copy-"), std::string::npos) << outcome;
+            }
+        }
+        std::cout << syntax.name << ": " << fs::file_size(file) << " bytes; " << refused - refusedBefore << " of 30 damaged copies refused\n";
     }
     EXPECT_GT(refused, 0);
 }
