@@ -170,8 +170,16 @@ int resumeFit(gan::CheckpointFolder& folder, const gan::CheckpointModules& parts
     const std::string statePath = (fs::path(folder.folder()) / "state.json").string();
     try {
         const Json state = readJsonFile(statePath);
-        if (!state.contains("progress") || !state.at("progress").contains("settings") || state.at("progress").at("settings").asString() != fingerprint)
-            return restart(folder.folder() + ": checkpoint of other settings or data");
+        if (!state.contains("progress") || !state.at("progress").contains("settings"))
+            return restart(folder.folder() + ": checkpoint without its training settings");
+        const std::string savedSettings = state.at("progress").at("settings").asString();
+        if (savedSettings != fingerprint) {
+            // The fingerprint ends with " data HASH n N": name which half differs, since other data under
+            // the same settings means the training set itself changed (other slices, or other synthesis).
+            const auto settingsOf = [](const std::string& f) { return f.substr(0, f.rfind(" data ")); };
+            return restart(folder.folder() + (settingsOf(savedSettings) == settingsOf(fingerprint) ? ": checkpoint of other training data (the set's images or masks differ)"
+                                                                                          : ": checkpoint of other settings"));
+        }
         Json saved;
         const std::optional<int> epochs = folder.load(0, 0, parts, say, &saved);
         if (!epochs || *epochs < 1 || *epochs >= o.epochs) return restart(folder.folder() + ": checkpoint at no usable epoch");

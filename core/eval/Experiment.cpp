@@ -307,6 +307,12 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     writeTextAtomically(identityFile.string(), identity.dump(2) + "\n");
     fs::create_directories(out / "models");
     fs::create_directories(out / "plots");
+    // Every network of the experiment runs under the same thread count from the start. Before, the
+    // synthesized training sets ran under LibTorch's defaults (its thread count, denormals kept) when
+    // the generators were reused from the folder, and under setThreads after one was trained in the
+    // same run: the sets then differed in the rounding of a few pixels between a fresh and a continued
+    // run, and the continued run could not resume its segmenters' checkpoints.
+    gan::setThreads(o.threads);
     Logger log;
     log.file.open(out / "log.txt", std::ios::app);
     log.sink = o.log;

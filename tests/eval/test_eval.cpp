@@ -722,8 +722,17 @@ TEST(FitCheckpoint, ADamagedCheckpointFallsBackToTheEarlierOneAndOtherSettingsSt
     fitStoppedAt(other, 3, otherDir);
     other.options.lr = 5e-4;
     fitSegmenter(other.train, other.options, otherDir);
-    EXPECT_TRUE(other.logged("checkpoint of other settings or data; training from the first epoch"));
+    EXPECT_TRUE(other.logged("checkpoint of other settings; training from the first epoch"));
     EXPECT_TRUE(other.logged("epoch 1/4"));
     EXPECT_TRUE(isTrainedModel(otherDir));
+
+    // The same settings on a training set with one pixel one grey level brighter: the data is named as what differs.
+    ToyFit changed;
+    const std::string changedDir = (root / "changed").string();
+    fitStoppedAt(changed, 3, changedDir);
+    changed.train.front().image.pixels()[0] += 1.0f;
+    fitSegmenter(changed.train, changed.options, changedDir);
+    EXPECT_TRUE(changed.logged("checkpoint of other training data (the set's images or masks differ); training from the first epoch"));
+    EXPECT_FALSE(changed.logged("resuming"));
     fs::remove_all(root);
 }
