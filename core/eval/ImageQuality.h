@@ -4,6 +4,7 @@
 // absolute error per label, the spread of samples across seeds, and what an added lesion looks like.
 // Images are compared on one intensity scale whose full range is `range` (e.g. 1 for [0, 1]).
 #include <array>
+#include <limits>
 #include <vector>
 
 #include "image/Volume.h"
@@ -45,6 +46,22 @@ struct EditStatistic {
 };
 EditStatistic editStatistic(const Slice<float>& fromEdited, const Slice<float>& fromUnedited, const LabelSlice& added, const Slice<float>& real,
                             const LabelSlice& realLabels);
+
+// What a region of an image carries, over its pixels at least kTextureDepth pixels inside it (its rim
+// is partial volume): the mean value, the spread of values, and `structure`, the mean absolute
+// difference of two Gaussian blurs (sigma 1 and 3 pixels) of the region's own pixels (normalized
+// convolution: what lies outside, such as the chest wall beside the lung, does not count): the detail
+// at the size of vessels, septa and ribs, with single-pixel grain mostly smoothed out. A lung without
+// vessels or a body without anatomy has a small structure next to the real slice's. NaN (and 0
+// pixels) when no pixel lies that deep.
+constexpr int kTextureDepth = 2;
+constexpr double kTextureFineSigma = 1.0, kTextureCoarseSigma = 3.0;
+struct RegionTexture {
+    double mean = std::numeric_limits<double>::quiet_NaN(), spread = std::numeric_limits<double>::quiet_NaN(),
+           structure = std::numeric_limits<double>::quiet_NaN();
+    long pixels = 0;
+};
+RegionTexture regionTexture(const Slice<float>& image, const LabelSlice& region);
 
 // A square image area-resampled to size x size as the engine makes each scale's target (LibTorch's
 // "area" mode, adaptive average pooling): output pixel i averages input pixels

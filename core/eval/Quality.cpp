@@ -1,6 +1,7 @@
 #include "eval/Quality.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -55,6 +56,32 @@ LabelSlice lungOrInfection(const LabelSlice& labels) {
     LabelSlice out(labels.width(), labels.height());
     for (std::size_t i = 0; i < out.pixels().size(); ++i) out.pixels()[i] = labels.pixels()[i] >= 1;
     return out;
+}
+
+// The three regions the texture measure compares: lung, infection, and the body outside them (the
+// image's own body outline: threshold and largest component, as the body condition derives it).
+constexpr const char* kTextureRegions[3] = {"lung", "infection", "body"};
+
+std::array<RegionTexture, 3> texturesOf(const Slice<float>& signedUnit, const Slice<float>& values, const LabelSlice& labels, float bodyThreshold) {
+    const LabelSlice body = mask::bodyOutline(signedUnit, bodyThreshold);
+    std::array<LabelSlice, 3> regions{LabelSlice(labels.width(), labels.height()), LabelSlice(labels.width(), labels.height()),
+                                      LabelSlice(labels.width(), labels.height())};
+    for (std::size_t i = 0; i < labels.pixels().size(); ++i) {
+        const std::uint8_t l = labels.pixels()[i];
+        regions[0].pixels()[i] = l == 1;
+        regions[1].pixels()[i] = l == 2;
+        regions[2].pixels()[i] = l == 0 && body.pixels()[i];
+    }
+    return {regionTexture(values, regions[0]), regionTexture(values, regions[1]), regionTexture(values, regions[2])};
+}
+
+Json textureJson(const RegionTexture& t) {
+    Json j = Json::object();
+    j.set("mean", numberOrNull(t.mean));
+    j.set("std", numberOrNull(t.spread));
+    j.set("structure", numberOrNull(t.structure));
+    j.set("pixels", static_cast<double>(t.pixels));
+    return j;
 }
 
 // The prepared training pair a model folder keeps, and how its values map to the source's unit.
@@ -321,6 +348,52 @@ QualityResult measureQuality(const QualityRequest& request) {
     }
     report.set("judge", judgeJson);
     report.set("samples", samples);
+
+    // texture: how much detail lung, infection and body carry in the samples of the given masks, next
+    // to the real slice and its self-reconstruction. The judge finds lungs and lesions by their outline
+    // and mean value; a lung without vessels or a body without anatomy passes it, and shows here.
+    {
+        const float threshold = mask::bodyThreshold(hu, cfg.huLow, cfg.huHigh);
+        const auto real = texturesOf(result.real, scaled(result.real), result.trainingLabels, threshold);
+        const auto self = texturesOf(result.self, scaled(result.self), result.trainingLabels, threshold);
+        std::array<double, 3> sum{0, 0, 0}, sumStd{0, 0, 0}, sumMean{0, 0, 0};
+        std::array<int, 3> counted{0, 0, 0};
+        for (const QualitySample& q : result.samples) {
+            const auto t = texturesOf(q.image, scaled(q.image), q.labels, threshold);
+            for (std::size_t r = 0; r < 3; ++r)
+                if (t[r].pixels > 0) {
+                    sum[r] += t[r].structure;
+                    sumStd[r] += t[r].spread;
+                    sumMean[r] += t[r].mean;
+                    ++counted[r];
+                }
+        }
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        Json j = Json::object(), realJ = Json::object(), selfJ = Json::object(), samplesJ = Json::object(), toReal = Json::object(), selfToReal = Json::object();
+        for (std::size_t r = 0; r < 3; ++r) {
+            realJ.set(kTextureRegions[r], textureJson(real[r]));
+            selfJ.set(kTextureRegions[r], textureJson(self[r]));
+            Json m = Json::object();
+            const double k = counted[r];
+            m.set("mean", numberOrNull(k ? sumMean[r] / k : nan));
+            m.set("std", numberOrNull(k ? sumStd[r] / k : nan));
+            m.set("structure", numberOrNull(k ? sum[r] / k : nan));
+            m.set("samples", counted[r]);
+            samplesJ.set(kTextureRegions[r], m);
+            toReal.set(kTextureRegions[r], numberOrNull(k && real[r].structure > 0 ? sum[r] / k / real[r].structure : nan));
+            selfToReal.set(kTextureRegions[r], numberOrNull(real[r].structure > 0 ? self[r].structure / real[r].structure : nan));
+        }
+        j.set("real", realJ);
+        j.set("self", selfJ);
+        j.set("samples", samplesJ);
+        j.set("structure_samples_to_real", toReal);
+        j.set("structure_self_to_real", selfToReal);
+        j.set("unit", unitName);
+        j.set("method", "per region, over its pixels at least " + std::to_string(kTextureDepth) +
+                            " inside it: mean, std, and structure = mean |Gaussian(sigma 1) - Gaussian(sigma 3)| (the detail of vessels, septa and "
+                            "ribs); body = the image's own body outline less lung and infection; samples: mean over the samples of the given masks");
+        report.set("texture", j);
+    }
     result.report = report;
     return result;
 }

@@ -467,6 +467,16 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     EXPECT_TRUE(edit.at("added_infection_mean").isNumber());
     EXPECT_TRUE(edit.at("same_pixels_as_lung_mean").isNumber());
     EXPECT_GE(q.at("diversity").at("lung_std_mean").asNumber(), 0.0);
+    // Texture: lung and body detail of the real slice, the self-reconstruction and the samples.
+    // (The smoke model's images are too faint for a body outline: only the real slice's body counts.)
+    const Json& texture = q.at("texture");
+    for (const char* part : {"real", "self", "samples"}) EXPECT_GE(texture.at(part).at("lung").at("structure").asNumber(), 0.0) << part;
+    EXPECT_GT(texture.at("real").at("body").at("structure").asNumber(), 0.0);
+    EXPECT_GT(texture.at("real").at("lung").at("pixels").asNumber(), 0);
+    EXPECT_EQ(texture.at("samples").at("lung").at("samples").asInt(), 6);
+    EXPECT_NEAR(texture.at("structure_samples_to_real").at("lung").asNumber(),
+                texture.at("samples").at("lung").at("structure").asNumber() / texture.at("real").at("lung").at("structure").asNumber(), 1e-9);
+    EXPECT_EQ(texture.at("unit").asString(), "HU");
     EXPECT_TRUE(q.at("judge").at("dice").at("lung").at("mean").isNumber());
     EXPECT_EQ(q.at("judge").at("arch").asString(), "unet");
     ASSERT_EQ(q.at("samples").size(), 6u);  // 2 masks x 3

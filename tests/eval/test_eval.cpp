@@ -554,6 +554,46 @@ TEST(ImageQuality, AreaResizeAveragesEachCellAsLibTorchsAreaMode) {
     EXPECT_THROW(ctsw::eval::areaResize(ctsw::Slice<float>(4, 3), 2), std::invalid_argument);
 }
 
+TEST(ImageQuality, RegionTextureMeasuresDetailInsideTheRegionNotItsEdgeNorSinglePixelGrain) {
+    using ctsw::eval::regionTexture;
+    const int n = 64;
+    ctsw::LabelSlice left(n, n);
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n / 2; ++x) left.at(x, y) = 1;
+    // Flat inside, bright outside (lung beside the chest wall): no structure, whatever the step.
+    ctsw::Slice<float> step(n, n, 10.0f);
+    for (int y = 0; y < n; ++y)
+        for (int x = n / 2; x < n; ++x) step.at(x, y) = 200.0f;
+    const auto flat = regionTexture(step, left);
+    EXPECT_NEAR(flat.structure, 0.0, 1e-9);
+    EXPECT_NEAR(flat.mean, 10.0, 1e-9);
+    EXPECT_NEAR(flat.spread, 0.0, 1e-6);
+    EXPECT_EQ(flat.pixels, static_cast<long>(n / 2 - 2 * ctsw::eval::kTextureDepth) * (n - 2 * ctsw::eval::kTextureDepth));
+    // Vessel-sized stripes (period 8) carry structure in proportion to their contrast; single-pixel
+    // grain of the same contrast carries little.
+    auto patterned = [&](int period, float amplitude) {
+        ctsw::Slice<float> s = step;
+        for (int y = 0; y < n; ++y)
+            for (int x = 0; x < n / 2; ++x) s.at(x, y) = 10.0f + amplitude * static_cast<float>(std::sin(2 * M_PI * x / period));
+        return s;
+    };
+    ctsw::Slice<float> grain = step;
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n / 2; ++x) grain.at(x, y) = 10.0f + ((x + y) % 2 ? 8.0f : -8.0f);
+    const double stripes = regionTexture(patterned(8, 8.0f), left).structure;
+    EXPECT_GT(stripes, 2.0);
+    EXPECT_NEAR(regionTexture(patterned(8, 16.0f), left).structure, 2 * stripes, 0.05 * stripes);
+    EXPECT_LT(regionTexture(grain, left).structure, 0.05 * stripes);
+    EXPECT_NEAR(regionTexture(grain, left).spread, 8.0, 1e-3);  // the spread sees grain; structure does not
+    // A region too thin to have a pixel that deep: NaN, and said so by 0 pixels.
+    ctsw::LabelSlice line(n, n);
+    for (int x = 0; x < n; ++x) line.at(x, 10) = 1;
+    const auto none = regionTexture(step, line);
+    EXPECT_EQ(none.pixels, 0);
+    EXPECT_TRUE(std::isnan(none.structure));
+    EXPECT_THROW(regionTexture(step, ctsw::LabelSlice(8, 8)), std::invalid_argument);
+}
+
 TEST(LearningRate, CosineWarmsUpThenFallsToOnePercentAndThePaperHalvesTheEpochs) {
     const std::int64_t steps = 400;  // warm-up: the first 20
     EXPECT_NEAR(learningRateFactor("cosine", 0, 50, 0, steps), 1.0 / 20, 1e-12);
