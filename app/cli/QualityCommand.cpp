@@ -137,6 +137,13 @@ int runQuality(const std::vector<std::string>& argv) {
     std::printf("painted lesion: %s inside it, %s for the same pixels as lung, %s in the real infection\n", fmt(edit, "added_infection_mean", "%.1f").c_str(),
                 fmt(edit, "same_pixels_as_lung_mean", "%.1f").c_str(), fmt(edit, "real_infection_mean", "%.1f").c_str());
     std::printf("diversity: %s mean per-pixel spread inside the lung across seeds\n", fmt(report.find("diversity"), "lung_std_mean", "%.1f").c_str());
+    if (const Json* texture = report.find("texture")) {
+        const Json* toReal = texture->find("structure_samples_to_real");
+        const Json* selfToReal = texture->find("structure_self_to_real");
+        std::printf("texture (vessel-scale structure against the real slice's): samples of the masks %s lung, %s infection, %s body; self-reconstruction %s, %s, %s\n",
+                    fmt(toReal, "lung", "%.2f").c_str(), fmt(toReal, "infection", "%.2f").c_str(), fmt(toReal, "body", "%.2f").c_str(),
+                    fmt(selfToReal, "lung", "%.2f").c_str(), fmt(selfToReal, "infection", "%.2f").c_str(), fmt(selfToReal, "body", "%.2f").c_str());
+    }
     const Json* judge = report.find("judge");
     const Json* dice = judge ? judge->find("dice") : nullptr;
     if (dice) {

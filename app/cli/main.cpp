@@ -81,8 +81,9 @@ const char* kUsageFull =
     "                   [--mapping M] [--count N] [--seed S] [--out DIR] [--json]\n"
     "      How good a model is: its training slice synthesized from its own mask against the real one\n"
     "      (SSIM whole and inside the body, PSNR, mean absolute error per label in HU or grey levels),\n"
-    "      a lesion painted into healthy lung against the real infection, the spread across seeds, and\n"
-    "      with --judge a segmentation model's DSC on samples of the given masks with a flag per sample.\n"
+    "      a lesion painted into healthy lung against the real infection, the spread across seeds, the\n"
+    "      detail (texture) of lung, infection and body in samples of the given masks against the real\n"
+    "      slice's, and with --judge a segmentation model's DSC on those samples with a flag per sample.\n"
     "      --out writes quality.json and quality-grid.png.\n"
     ;
 #else
