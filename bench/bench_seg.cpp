@@ -1,6 +1,7 @@
 // Segmenter training benchmark: milliseconds per training step (forward, cross entropy, backward,
 // Adam) of the U-Net and ENet that `seg-train` and `experiment` train, at the working sizes, with the
-// weights in NCHW and in channels-last order (the U-Net uses channels-last, ENet NCHW), and the
+// weights in NCHW and in channels-last order (the U-Net uses channels-last, ENet NCHW), in fp32 and in
+// bf16 autocast (what `--precision auto` picks on this CPU is named), and the
 // U-Net's 2x2 up-convolutions alone, forward and backward, as LibTorch's transposed convolution and
 // as the 1x1 convolution + pixel shuffle the networks use. Prints a table; not a test.
 //
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include "eval/EvalNets.h"
+#include "gan/Engine.h"
+#include "gan/Precision.h"
 
 using namespace ctsw::eval;
 using Clock = std::chrono::steady_clock;
@@ -28,7 +31,7 @@ double msPer(F&& f, int iterations) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / iterations;
 }
 
-double trainingStepMs(const std::string& arch, double width, int size, int batch, int iterations, bool channelsLast) {
+double trainingStepMs(const std::string& arch, double width, int size, int batch, int iterations, bool channelsLast, bool bf16 = false) {
     torch::manual_seed(1);
     auto net = makeSegNet(arch, width);
     net->train();
@@ -39,7 +42,12 @@ double trainingStepMs(const std::string& arch, double width, int size, int batch
     return msPer(
         [&] {
             optimiser.zero_grad();
-            torch::nn::functional::cross_entropy(net->forward(x), labels).backward();
+            torch::Tensor logits;
+            {
+                ctsw::gan::CpuBf16Autocast autocast(bf16);  // as fitSegmenter: the network in bf16, the loss in fp32
+                logits = net->forward(x);
+            }
+            torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), labels).backward();
             optimiser.step();
         },
         iterations);
@@ -75,19 +83,23 @@ int main(int argc, char** argv) {
         }
     }
     if (threads > 0) torch::set_num_threads(threads);
-    std::printf("# segmenter training step, CPU, %d threads, batch %d, %d timed steps after one warm-up\n\n", torch::get_num_threads(), batch,
-                iterations);
-    std::printf("| network | width | size | NCHW step ms | channels-last step ms | layout used | slices/s | up-convs, LibTorch's tconv ms | up-convs, shuffle ms |\n");
-    std::printf("|---|---:|---:|---:|---:|---|---:|---:|---:|\n");
+    const bool unetBf16 = ctsw::gan::cpuUsesBf16("auto");
+    std::printf("# segmenter training step, CPU, %d threads, batch %d, %d timed steps after one warm-up\n# %s\n\n", torch::get_num_threads(), batch,
+                iterations, ctsw::gan::cpuKernelPath().c_str());
+    std::printf("| network | width | size | NCHW step ms | channels-last step ms | channels-last bf16 step ms | used | slices/s | up-convs, LibTorch's tconv ms | up-convs, shuffle ms |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (int size : {128, 256}) {
         const double unet = trainingStepMs("unet", 0.25, size, batch, iterations, false);
         const double unetLast = trainingStepMs("unet", 0.25, size, batch, iterations, true);
+        const double unetBf16Ms = trainingStepMs("unet", 0.25, size, batch, iterations, true, true);
         const auto [libtorch, shuffle] = unetUpConvolutionsMs(0.25, size, batch, iterations);
-        std::printf("| unet | 0.25 | %d | %.0f | %.0f | channels-last | %.1f | %.0f | %.0f |\n", size, unet, unetLast, 1000.0 * batch / unetLast, libtorch,
-                    shuffle);
+        const double used = unetBf16 ? unetBf16Ms : unetLast;
+        std::printf("| unet | 0.25 | %d | %.0f | %.0f | %.0f | channels-last %s | %.1f | %.0f | %.0f |\n", size, unet, unetLast, unetBf16Ms, unetBf16 ? "bf16" : "fp32",
+                    1000.0 * batch / used, libtorch, shuffle);
         const double enet = trainingStepMs("enet", 1.0, size, batch, iterations, false);
         const double enetLast = trainingStepMs("enet", 1.0, size, batch, iterations, true);
-        std::printf("| enet | 1 | %d | %.0f | %.0f | NCHW | %.1f | | |\n", size, enet, enetLast, 1000.0 * batch / enet);
+        const double enetBf16 = trainingStepMs("enet", 1.0, size, batch, iterations, true, true);
+        std::printf("| enet | 1 | %d | %.0f | %.0f | %.0f | NCHW fp32 | %.1f | | |\n", size, enet, enetLast, enetBf16, 1000.0 * batch / enet);
         std::fflush(stdout);
     }
     return 0;

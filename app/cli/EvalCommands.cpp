@@ -10,6 +10,7 @@
 #include "eval/EvalTraining.h"
 #include "eval/Experiment.h"
 #include "eval/Metrics.h"
+#include "gan/Engine.h"
 #include "io/ImageFiles.h"
 #include "io/IoError.h"
 #include "json/Json.h"
@@ -51,7 +52,7 @@ eval::FitOptions segRecipe(const std::string& name) {
 }
 
 int runSegTrain(const std::vector<std::string>& argv) {
-    Args args(argv, {"train", "arch", "size", "out", "epochs", "batch", "width", "seed", "threads", "lr", "recipe", "loss", "schedule", "validate", "validate-every"},
+    Args args(argv, {"train", "arch", "size", "out", "epochs", "batch", "width", "seed", "threads", "lr", "recipe", "loss", "schedule", "validate", "validate-every", "precision"},
               {"strong-augment", "weak-augment", "no-intensity-augment", "overwrite"});
     if (!args.has("train") || !args.has("out")) throw UsageError("seg-train needs --train DIR_OR_MANIFEST and --out MODEL");
     eval::FitOptions f = segRecipe(args.value("recipe", "cpu"));
@@ -77,6 +78,8 @@ int runSegTrain(const std::vector<std::string>& argv) {
     if (args.flag("no-intensity-augment")) f.intensityAugment = false;
     f.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     f.threads = args.intValue("threads", 0);
+    f.precision = args.value("precision", "auto");
+    if (f.precision != "auto" && f.precision != "fp32" && f.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
     f.trainingSet = fs::absolute(args.value("train")).string();
     f.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     std::vector<eval::EvalSample> validation;
@@ -93,9 +96,10 @@ int runSegTrain(const std::vector<std::string>& argv) {
     const auto set = eval::loadSamples(args.value("train"), size);
     std::size_t derived = 0;
     for (const auto& s : set) derived += s.lungDerived ? 1 : 0;
-    std::fprintf(stderr, "training %s (width %.3g, %d epochs, batch %d, lr %g %s, loss %s, %s augmentation%s) on %zu slices at %d px%s; from scratch (no ImageNet weights)\n",
-                 f.arch.c_str(), f.width, f.epochs, f.batch, f.lr, f.schedule.c_str(), f.loss.c_str(), f.strongAugment ? "strong" : "weak", f.intensityAugment ? " and random windows" : "", set.size(), size,
-                 derived ? " (lung label derived automatically)" : "");
+    const bool bf16 = f.arch == "unet" && gan::cpuUsesBf16(f.precision);
+    std::fprintf(stderr, "training %s (width %.3g, %d epochs, batch %d, lr %g %s, loss %s, %s augmentation%s, %s) on %zu slices at %d px%s; from scratch (no ImageNet weights)\n",
+                 f.arch.c_str(), f.width, f.epochs, f.batch, f.lr, f.schedule.c_str(), f.loss.c_str(), f.strongAugment ? "strong" : "weak", f.intensityAugment ? " and random windows" : "",
+                 bf16 ? "bf16 autocast" : "fp32", set.size(), size, derived ? " (lung label derived automatically)" : "");
     const eval::FitReport r = eval::fitSegmenter(set, f, out);
     std::printf("wrote %s: %d iterations in %.1f s, loss %.4f -> %.4f\n", out.c_str(), r.iterations, r.seconds, r.firstEpochLoss, r.lastEpochLoss);
     if (!r.curve.empty())
@@ -188,7 +192,7 @@ int runSegEval(const std::vector<std::string>& argv) {
 }
 
 int runExperiment(const std::vector<std::string>& argv) {
-    Args args(argv, {"protocol", "data", "out", "size", "budget", "threads", "device", "slices", "seed", "train", "test", "negatives-train", "negatives-test"}, {});
+    Args args(argv, {"protocol", "data", "out", "size", "budget", "threads", "device", "slices", "seed", "train", "test", "negatives-train", "negatives-test", "precision"}, {});
     eval::ExperimentOptions o;
     o.protocol = args.value("protocol", "paper");
     if (o.protocol != "paper" && o.protocol != "smoke") throw UsageError("--protocol must be paper or smoke");
@@ -204,6 +208,8 @@ int runExperiment(const std::vector<std::string>& argv) {
     o.budget = args.value("budget", o.protocol == "smoke" ? "smoke" : "fast");
     o.size = args.intValue("size", o.protocol == "smoke" ? 64 : 256);
     o.threads = args.intValue("threads", 0);
+    o.precision = args.value("precision", "auto");
+    if (o.precision != "auto" && o.precision != "fp32" && o.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
     o.device = args.value("device", "auto");
     o.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     if (args.has("slices")) {

@@ -84,7 +84,7 @@ void printEvent(const Json& e) {
 }  // namespace
 
 int runTrain(const std::vector<std::string>& argv) {
-    Args args(argv, {"image", "mask", "out", "preset", "config", "events", "seed", "device", "threads", "series", "slice", "mapping", "orient"},
+    Args args(argv, {"image", "mask", "out", "preset", "config", "events", "seed", "device", "threads", "series", "slice", "mapping", "orient", "precision"},
               {"resume"});
     if (!args.has("out")) throw UsageError("train needs --out MODEL_DIR");
     const std::string out = args.value("out");
@@ -97,6 +97,8 @@ int runTrain(const std::vector<std::string>& argv) {
     options.resume = resume;
     options.device = args.value("device", "auto");
     options.threads = args.intValue("threads", 0);
+    options.precision = args.value("precision", "auto");
+    if (options.precision != "auto" && options.precision != "fp32" && options.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
     gan::TrainingPair pair;
     if (!resume) {
         if (!args.has("image") || !args.has("mask")) throw UsageError("train needs --image IMG and --mask MASK (or --resume)");

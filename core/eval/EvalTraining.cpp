@@ -13,6 +13,7 @@
 #include "gan/Cascade.h"
 #include "gan/Checkpoint.h"
 #include "gan/Engine.h"
+#include "gan/Precision.h"
 #include "io/AtomicWrite.h"
 #include "io/Fnv.h"
 #include "json/Json.h"
@@ -100,7 +101,12 @@ torch::Tensor randomIntensity(const torch::Tensor& images) {
 // draws the same shuffles, augmentations and dropout as an uninterrupted one.
 std::uint64_t epochSeed(std::uint64_t seed, int epoch) { return seed * 1000003ull + static_cast<std::uint64_t>(epoch) + 1; }
 
+// bf16 pays for the U-Net alone (bench_seg: ENet is no faster, the classifiers are small); the check of
+// the request comes first so that an unknown one fails for every network.
+bool trainsInBf16(const FitOptions& o, const std::string& task) { return gan::cpuUsesBf16(o.precision) && task == "segmentation" && o.arch == "unet"; }
+
 // What a checkpoint must match to be continued: every setting that changes training, and the data.
+
 std::string fitFingerprint(const FitOptions& o, const std::string& task, int size, const torch::Tensor& images, const torch::Tensor& labels) {
     char text[600];
     std::snprintf(text, sizeof text, "%s %s width %.6g size %d epochs %d batch %d lr %.9g betas %.6g %.6g schedule %s loss %s seed %llu strong %d intensity %d validation %s every %d",
@@ -199,6 +205,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
               AfterEpoch&& afterEpoch) {
     if (set.empty()) throw std::invalid_argument("training set \"" + o.trainingSet + "\" is empty");
     if (o.epochs < 1 || o.batch < 1) throw std::invalid_argument("epochs and batch must be at least 1");
+    const bool bf16 = trainsInBf16(o, task);  // an unknown precision fails here, before any training
     if (o.schedule != "paper" && o.schedule != "cosine") throw std::invalid_argument("unknown learning-rate schedule \"" + o.schedule + "\" (paper or cosine)");
     gan::setThreads(o.threads);
     const int size = set.front().image.width();
@@ -274,6 +281,7 @@ FitReport fit(Net& net, const std::vector<EvalSample>& set, const FitOptions& o,
     j.set("lr", o.lr);
     j.set("schedule", o.schedule);
     j.set("seed", static_cast<double>(o.seed));
+    j.set("precision", bf16 ? "bf16 autocast" : "fp32");
     j.set("strong_augmentation", o.strongAugment);
     j.set("intensity_augmentation", o.intensityAugment);
     j.set("training_set", o.trainingSet);
@@ -335,8 +343,14 @@ FitReport fitSegmenter(const std::vector<EvalSample>& set, const FitOptions& o, 
     auto net = makeSegNet(o.arch, o.width);
     const auto weights = torch::tensor({0.1, 1.0, 5.0});
     const int size = set.empty() ? 0 : set.front().image.width();
+    const bool bf16 = trainsInBf16(o, "segmentation");
     auto lossOf = [&](const torch::Tensor& img, const torch::Tensor& lab) {
-        auto logits = net->forward(img);
+        torch::Tensor logits;
+        {
+            gan::CpuBf16Autocast autocast(bf16);
+            logits = net->forward(img);
+        }
+        logits = logits.to(torch::kFloat32);  // the losses in fp32
         auto target = lab.squeeze(1).round().to(torch::kLong);
         auto ce = torch::nn::functional::cross_entropy(logits, target, torch::nn::functional::CrossEntropyFuncOptions().weight(weights));
         if (o.loss == "ce") return ce;

@@ -427,6 +427,7 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
         f.strongAugment = name != "OC-TS";  // CoSinGAN's strong augmentation on all but the real set
         f.seed = o.seed;
         f.threads = o.threads;
+        f.precision = o.precision;
         f.trainingSet = name;
         f.log = [&](const std::string& l) { log(l); };
         const FitReport r = task == "segmentation" ? fitSegmenter(set, f, dir) : fitClassifier(set, f, dir);
@@ -651,6 +652,8 @@ ExperimentResult runExperiment(const ExperimentOptions& o) {
     config.set("seed", static_cast<double>(o.seed));
     config.set("device", o.device);
     config.set("threads", o.threads);
+    config.set("precision", o.precision);
+    config.set("cpu_kernels", gan::cpuKernelPath());
     config.set("train", trainDir);
     config.set("test", testDir);
     config.set("negatives_train", negTrainDir);

@@ -49,6 +49,7 @@ struct ExperimentOptions {
     std::string outDir;
     int size = 256;
     int threads = 0;
+    std::string precision = "auto";    // the U-Net segmenters' (FitOptions::precision)
     std::string device = "auto";       // for CoSinGAN training and synthesis
     std::string slice1, slice2;        // training-slice ids; empty = chosen (most infection)
     std::uint64_t seed = 1;

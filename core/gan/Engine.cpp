@@ -165,30 +165,51 @@ DeviceInfo resolveDevice(const std::string& request) {
     return d;
 }
 
-std::string cpuKernelPathFor(const std::string& cpuFlags) {
+namespace {
+std::set<std::string> flagWords(const std::string& cpuFlags) {
     std::istringstream words(cpuFlags);
-    std::set<std::string> flags{std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
-    std::string path = "fp32";
-    if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
-    else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
-    if (flags.count("amx_bf16")) path += "; AMX-BF16 present, not used (bf16 training is not measured on AMX yet)";
-    else if (flags.count("avx512_bf16")) path += "; AVX512-BF16 present without AMX, not used (slower than fp32 at these widths)";
-    return path;
+    return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
 }
 
-std::string cpuKernelPath() {
-    // The flags do not change while the process runs: read them once.
-    static const std::string path = [] {
+// The "flags" line of /proc/cpuinfo; the flags do not change while the process runs: read once.
+const std::string& thisCpuFlags() {
+    static const std::string flags = [] {
         std::ifstream cpuinfo("/proc/cpuinfo");
         std::string line;
         while (std::getline(cpuinfo, line))
             if (line.rfind("flags", 0) == 0) {
                 const auto colon = line.find(':');
-                return cpuKernelPathFor(colon == std::string::npos ? std::string() : line.substr(colon + 1));
+                return colon == std::string::npos ? std::string() : line.substr(colon + 1);
             }
-        return cpuKernelPathFor("");
+        return std::string();
     }();
+    return flags;
+}
+}  // namespace
+
+bool cpuHasAmxBf16For(const std::string& cpuFlags) { return flagWords(cpuFlags).count("amx_bf16") > 0; }
+bool cpuHasAmxBf16() { return cpuHasAmxBf16For(thisCpuFlags()); }
+
+std::string cpuKernelPathFor(const std::string& cpuFlags) {
+    const std::set<std::string> flags = flagWords(cpuFlags);
+    std::string path = "fp32";
+    if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
+    else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
+    if (flags.count("amx_bf16")) path += "; bf16 autocast on AMX for the U-Net segmenters and CoSinGAN's scales from 128 px";
+    else if (flags.count("avx512_bf16")) path += "; AVX512-BF16 present without AMX, not used (slower than fp32 at these widths)";
     return path;
+}
+
+std::string cpuKernelPath() {
+    static const std::string path = cpuKernelPathFor(thisCpuFlags());
+    return path;
+}
+
+bool cpuUsesBf16(const std::string& precisionRequest) {
+    if (precisionRequest == "fp32") return false;
+    if (precisionRequest == "bf16") return true;
+    if (precisionRequest == "auto") return cpuHasAmxBf16();
+    throw std::invalid_argument("unknown precision \"" + precisionRequest + "\" (auto, fp32 or bf16)");
 }
 
 int threadCount() { return torch::get_num_threads(); }

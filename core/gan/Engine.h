@@ -53,6 +53,10 @@ struct TrainOptions {
     bool resume = false;
     std::string device = "auto";  // auto | cpu | cuda
     int threads = 0;              // 0 = all cores
+    // CPU only: "auto" runs the generators and discriminators of the scales from 128 px in bf16
+    // autocast where the CPU has AMX-BF16, the losses and the smaller scales in fp32; "fp32" / "bf16"
+    // force it. Named in the started event and config.json ("device").
+    std::string precision = "auto";
     std::function<void(const Json&)> onEvent;  // one event object per call (see docs/cosingan.md)
     const std::atomic<bool>* stopRequested = nullptr;  // finish the iteration, checkpoint, return Stopped
 };
@@ -131,10 +135,20 @@ struct DeviceInfo {
 };
 DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
 // The CPU code path training and synthesis take, for a /proc/cpuinfo "flags" line: fp32 on oneDNN's
-// widest kernels (AVX-512, AVX2), and what is present but not used (bf16: slower than fp32 at these
-// widths without AMX, measured in docs/cosingan.md). cpuKernelPath() reads this machine's flags.
+// widest kernels (AVX-512, AVX2), bf16 autocast for the U-Net segmenters and CoSinGAN's larger scales
+// where the CPU has AMX-BF16, and what is present but not used (bf16 without AMX: slower than fp32 at
+// these widths; measured in docs/cosingan.md).
+// cpuKernelPath() reads this machine's flags.
 std::string cpuKernelPathFor(const std::string& cpuFlags);
 std::string cpuKernelPath();
+// AMX-BF16 in a /proc/cpuinfo "flags" line (whole words), and on this machine.
+bool cpuHasAmxBf16For(const std::string& cpuFlags);
+bool cpuHasAmxBf16();
+// Whether CPU training takes bf16 autocast for a --precision request (auto, fp32, bf16): auto takes
+// bf16 where this CPU has AMX-BF16 (measured faster there: bench_seg, bench_gan), fp32 elsewhere. The
+// networks it applies to are the trainers' choice (the U-Net segmenters; CoSinGAN from 128 px).
+// Throws std::invalid_argument for an unknown request.
+bool cpuUsesBf16(const std::string& precisionRequest);
 void setThreads(int threads);
 int threadCount();       // LibTorch's CPU threads now
 int cudaDeviceCount();   // 0 with a CPU-only LibTorch or no visible GPU

@@ -705,6 +705,31 @@ std::vector<double> epochLossesOf(const std::string& dir) {
 
 }  // namespace
 
+TEST(FitPrecision, TheUNetTrainsInTheRequestedPrecisionAndModelJsonSaysWhich) {
+    namespace fs = std::filesystem;
+    const fs::path root = fs::temp_directory_path() / ("ctsw-fit-precision-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    auto precisionOf = [&](const std::string& arch, const std::string& request) {
+        ToyFit t;
+        t.options.arch = arch;
+        t.options.epochs = 2;
+        t.options.precision = request;
+        const std::string dir = (root / (arch + "-" + request)).string();
+        const FitReport r = fitSegmenter(t.train, t.options, dir);
+        EXPECT_TRUE(std::isfinite(r.lastEpochLoss));
+        EXPECT_EQ(EvalModel(dir, 1).segment(t.validation).size(), t.validation.size());
+        return ctsw::readJsonFile(dir + "/model.json").at("precision").asString();
+    };
+    EXPECT_EQ(precisionOf("unet", "bf16"), "bf16 autocast");
+    EXPECT_EQ(precisionOf("unet", "fp32"), "fp32");
+    EXPECT_EQ(precisionOf("enet", "bf16"), "fp32");  // ENet is no faster in bf16: it stays fp32
+    ToyFit unknown;
+    unknown.options.precision = "fp16";
+    EXPECT_THROW(fitSegmenter(unknown.train, unknown.options, (root / "unknown").string()), std::invalid_argument);
+    EXPECT_FALSE(fs::exists(root / "unknown"));
+    fs::remove_all(root);
+}
+
 TEST(FitCheckpoint, AStoppedFitResumesAndEndsWithTheUninterruptedNetwork) {
     namespace fs = std::filesystem;
     const fs::path root = fs::temp_directory_path() / ("ctsw-fit-resume-" + std::to_string(::getpid()));

@@ -18,6 +18,7 @@
 #include "gan/Engine.h"
 #include "gan/Losses.h"
 #include "gan/Networks.h"
+#include "gan/Precision.h"
 #include "io/Npy.h"
 #include "mask/LungMask.h"
 
@@ -214,16 +215,60 @@ TEST_CASE(PhaseFormTrainsLikeTheTransposedConvolution) {
 }
 
 TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
-    // Training stays fp32; the path names the kernels oneDNN takes and what is present but unused.
+    // CoSinGAN trains in fp32; the U-Net segmenters in bf16 where AMX is there. The path names the
+    // kernels oneDNN takes and what is present but unused.
     const std::string bf16WithoutAmx = cpuKernelPathFor(" fpu sse2 avx2 avx512f avx512_bf16 ");
     REQUIRE(bf16WithoutAmx.rfind("fp32 on oneDNN's AVX-512 kernels", 0) == 0);
     REQUIRE(bf16WithoutAmx.find("AVX512-BF16 present without AMX") != std::string::npos);
     const std::string amx = cpuKernelPathFor("avx2 avx512f avx512_bf16 amx_bf16 amx_tile");
-    REQUIRE(amx.find("AMX-BF16 present") != std::string::npos && amx.find("without AMX") == std::string::npos);
+    REQUIRE(amx.find("bf16 autocast on AMX for the U-Net segmenters") != std::string::npos && amx.find("without AMX") == std::string::npos);
     REQUIRE(cpuKernelPathFor("sse2 avx avx2") == "fp32 on oneDNN's AVX2 kernels");
     REQUIRE(cpuKernelPathFor("") == "fp32");
     REQUIRE(cpuKernelPathFor("avx512fx") == "fp32");  // whole words only
     REQUIRE(cpuKernelPath().rfind("fp32", 0) == 0);
+    REQUIRE(cpuHasAmxBf16For("avx512f amx_bf16 amx_tile"));
+    REQUIRE(!cpuHasAmxBf16For("avx512f avx512_bf16 amx_bf16x"));
+    // The segmenters' precision: auto follows this CPU, the others force one, anything else is refused.
+    REQUIRE(cpuUsesBf16("auto") == cpuHasAmxBf16());
+    REQUIRE(cpuUsesBf16("bf16"));
+    REQUIRE(!cpuUsesBf16("fp32"));
+    REQUIRE_THROWS_WITH(cpuUsesBf16("fp16"), "unknown precision \"fp16\"");
+}
+
+TEST_CASE(Bf16AutocastRunsConvolutionsInBf16ForItsScopeAndKeepsGradientsFp32) {
+    torch::manual_seed(3);
+    torch::nn::Conv2d conv(torch::nn::Conv2dOptions(2, 4, 3).padding(1));
+    const auto x = torch::randn({2, 2, 16, 16});
+    torch::Tensor inside, nested;
+    {
+        CpuBf16Autocast on(true);
+        inside = conv->forward(x);
+        {
+            CpuBf16Autocast off(false);  // a guard that is off changes nothing
+            nested = conv->forward(x);
+        }
+    }
+    const torch::Tensor after = conv->forward(x);
+    REQUIRE(inside.scalar_type() == torch::kBFloat16);
+    REQUIRE(nested.scalar_type() == torch::kBFloat16);
+    REQUIRE(after.scalar_type() == torch::kFloat32);  // the state before the guard is back
+    // bf16 keeps about 3 significant digits: the result is the fp32 one, roughly.
+    REQUIRE((inside.to(torch::kFloat32) - after).abs().max().item<double>() < 0.05 * after.abs().max().item<double>());
+    inside.to(torch::kFloat32).sum().backward();
+    REQUIRE(conv->weight.grad().scalar_type() == torch::kFloat32);
+    REQUIRE(conv->weight.grad().abs().sum().item<double>() > 0);
+    // After an in-place weight update the next scope casts the new weights, not a stale copy.
+    {
+        torch::NoGradGuard noGrad;
+        conv->weight.mul_(2);
+        conv->bias.mul_(2);
+    }
+    torch::Tensor doubled;
+    {
+        CpuBf16Autocast on(true);
+        doubled = conv->forward(x).to(torch::kFloat32);
+    }
+    REQUIRE((doubled - 2 * after).abs().max().item<double>() < 0.05 * doubled.abs().max().item<double>());
 }
 
 TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
@@ -702,6 +747,46 @@ TEST_CASE(AScaleWithoutTheAdversarialTermTrainsNoDiscriminatorAndOnlyThatScaleCh
     requireOnlyScaleOneDiffers(t / "with", t / "without");
     Synthesizer s(t / "without", "cpu");
     REQUIRE(s.synthesize(pair.labels, SynthesisOptions{}).size() == 1);
+}
+
+TEST_CASE(Bf16TrainingRunsTheScalesFrom128PxInBf16AndSaysSo) {
+    // A 64 + 128 px model: bf16 forced (any CPU can run it, AMX or not), fp32 forced, both named.
+    TrainingPair pair = realPair(128);
+    TempDir t;
+    GanConfig c = tinyConfig();
+    c.sizes = {64, 128};
+    c.generatorDowns = {4, 5};
+    c.stage1Iterations = 4;
+    c.stage1DecayStart = 2;
+    c.stage2Iterations = 2;
+    c.stage2DecayStart = 1;
+    c.unetIterations = 2;
+    auto precisionOf = [&](const std::string& request, const std::string& dir) {
+        TrainOptions o = quietOptions(c, t / dir);
+        o.precision = request;
+        std::string started;
+        bool finite = true;
+        o.onEvent = [&](const Json& e) {
+            if (e.stringOr("type", "") == "started") started = e.stringOr("precision", "");
+            if (e.stringOr("type", "") == "progress" && e.contains("loss_g_total")) finite = finite && std::isfinite(e.at("loss_g_total").asNumber());
+        };
+        REQUIRE(train(pair, o) == TrainOutcome::Finished);
+        REQUIRE(finite);
+        const Json config = readJsonFile(t / dir + "/config.json");
+        REQUIRE(config.at("device").at("precision").asString() == started);
+        Synthesizer s(t / dir, "cpu");  // synthesis is fp32 whatever the training took
+        const auto samples = s.synthesize(pair.labels, SynthesisOptions{});
+        REQUIRE(samples.size() == 1);
+        return started;
+    };
+    REQUIRE(precisionOf("bf16", "bf16") == "bf16 autocast from 128 px, fp32 below and in the losses");
+    REQUIRE(precisionOf("fp32", "fp32") == "fp32");
+    // The 64 px scale ran in fp32 in both: its weights are the same.
+    for (int stage = 1; stage <= 2; ++stage) REQUIRE(bytes(t / "bf16/" + store::scaleFile(0, stage)) == bytes(t / "fp32/" + store::scaleFile(0, stage)));
+    REQUIRE(bytes(t / "bf16/" + store::scaleFile(1, 1)) != bytes(t / "fp32/" + store::scaleFile(1, 1)));
+    TrainOptions unknown = quietOptions(c, t / "unknown");
+    unknown.precision = "fp16";
+    REQUIRE_THROWS_WITH(train(pair, unknown), "unknown precision");
 }
 
 TEST_CASE(CorruptTruncatedOrForeignModelsAreRefusedByName) {
