@@ -18,6 +18,7 @@
 #include "gan/Engine.h"
 #include "gan/Losses.h"
 #include "gan/Networks.h"
+#include "gan/Precision.h"
 
 using namespace ctsw::gan;
 using Clock = std::chrono::steady_clock;
@@ -58,9 +59,11 @@ double pythonSeconds(int size, int downs, int ngf, int batch, int k, int iterati
 void benchPreset(const std::string& name, const Options& o, torch::Device dev, bool python) {
     GanConfig c = GanConfig::fromPreset(name);
     std::printf("\n## preset %s (ngf %d, ndf %d), %s\n\n", name.c_str(), c.ngf, c.ndf, dev.is_cuda() ? "CUDA" : "CPU");
-    std::printf("| size | batch | plain G+D ms | same, LibTorch's tconv | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
+    // C++/Py compares Python's fp32 step with the plain step in the precision the product trains that
+    // scale in on this machine (bf16 where marked "used"). The loss columns are fp32.
+    std::printf("| size | batch | plain G+D ms | same, LibTorch's tconv | plain G+D bf16 ms | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
                 o.vgg ? "+VGG19 | " : "");
-    std::printf("|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
     Cascade cascade(c, dev);
     SegUNet unet(c.unetWidth);
     unet->to(dev);
@@ -98,19 +101,30 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         // The product's levels (1+) leave the discriminator out where the preset has no adversarial
         // term (fast: 192 and 256 px), as the trainer does; level 0 stays pix2pix, to compare with Python.
         const bool productHasD = c.adversarialWeightAt(s) > 0;
-        auto step = [&](int level, const torch::Tensor& input) {
-            auto fake = g->forward(input);
+        // bf16: generator and discriminator in bf16 autocast, the losses in fp32, as the trainer runs
+        // the scales from kBf16MinSize where the CPU has AMX.
+        auto step = [&](int level, const torch::Tensor& input, bool bf16 = false) {
+            torch::Tensor fake;
+            {
+                CpuBf16Autocast autocast(bf16);
+                fake = g->forward(input);
+            }
+            fake = fake.to(torch::kFloat32);
+            auto discriminate = [&](const torch::Tensor& x) {
+                CpuBf16Autocast autocast(bf16);
+                return d->forward(x).to(torch::kFloat32);
+            };
             const bool withD = level == 0 || productHasD;
             torch::Tensor lg = torch::zeros({}, fake.options());
             og.zero_grad();
             if (withD) {
                 od.zero_grad();
-                auto ld = 0.5 * (bce(d->forward(torch::cat({cond, real}, 1)), 1) + bce(d->forward(torch::cat({cond, fake.detach()}, 1)), 0));
+                auto ld = 0.5 * (bce(discriminate(torch::cat({cond, real}, 1)), 1) + bce(discriminate(torch::cat({cond, fake.detach()}, 1)), 0));
                 ld.backward();
                 od.step();
                 for (auto& p : d->parameters()) p.set_requires_grad(false);
                 og.zero_grad();
-                lg = bce(d->forward(torch::cat({cond, fake}, 1)), 1);
+                lg = bce(discriminate(torch::cat({cond, fake}, 1)), 1);
             }
             if (level == 0) lg = lg + 10 * (fake - real).abs().mean();
             if (level >= 1) lg = lg + 10 * wppl(fake, real, w) + (1 - msssim(fake, real));
@@ -126,6 +140,9 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         setTransposedConvByPhases(false);
         const double plainModuleTconv = dev.is_cuda() ? plain : msPer([&] { step(0, input); }, o.iterations, dev);
         setTransposedConvByPhases(true);
+        const double plainBf16 = dev.is_cuda() ? plain : msPer([&] { step(0, input, true); }, o.iterations, dev);
+        const bool productBf16 = !dev.is_cuda() && cpuUsesBf16("auto") && size >= kBf16MinSize;
+        const double productPlain = productBf16 ? plainBf16 : plain;
         const double mixed = msPer([&] { step(1, input); }, o.iterations, dev);
         const double withUnet = msPer([&] { step(2, input); }, o.iterations, dev);
         const double withVgg = o.vgg ? msPer([&] { step(3, input); }, o.iterations, dev) : withUnet;
@@ -167,9 +184,10 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         char vggCol[32] = "";
         if (o.vgg) std::snprintf(vggCol, sizeof vggCol, "%8.0f | ", withVgg);
         char pyCols[64];
-        if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / plain);
+        if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / productPlain);
         else std::snprintf(pyCols, sizeof pyCols, "%8s | %6s", "n/a", "n/a");
-        std::printf("| %4d%s | %5d | %12.0f | %22.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, plainModuleTconv, mixed, withUnet, vggCol, prep,
+        std::printf("| %4d%s | %5d | %12.0f | %22.0f | %10.0f%s | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, plainModuleTconv,
+                    plainBf16, productBf16 ? " (used)" : "", mixed, withUnet, vggCol, prep,
                     full + prep, full + prep + stage2Extra, pyCols);
     }
     // Synthesis: the whole cascade at the top size with randomized condition, as `synthesize` runs it.

@@ -5,6 +5,10 @@
 
 namespace ctsw::gan {
 
+// CoSinGAN trains its scales from this size in bf16 when the precision asks for it: below it bf16 is no
+// faster at fast's widths on AMX (bench_gan's plain G+D columns).
+inline constexpr int kBf16MinSize = 128;
+
 // For the lifetime of the object (when `on`), convolutions and matrix products on CPU tensors run in
 // bf16 (oneDNN's AMX kernels where the CPU has them) and precision-sensitive operators stay fp32;
 // the weights stay fp32, and gradients flow back through the casts. Nested guards restore the state

@@ -21,8 +21,6 @@ namespace fs = std::filesystem;
 namespace ctsw::gan {
 
 namespace {
-// The smallest scale trained in bf16 autocast: below it bf16 is no faster at fast's widths (bench_gan).
-constexpr int kBf16MinSize = 128;
 
 using Clock = std::chrono::steady_clock;
 
