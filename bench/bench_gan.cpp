@@ -59,8 +59,8 @@ double pythonSeconds(int size, int downs, int ngf, int batch, int k, int iterati
 void benchPreset(const std::string& name, const Options& o, torch::Device dev, bool python) {
     GanConfig c = GanConfig::fromPreset(name);
     std::printf("\n## preset %s (ngf %d, ndf %d), %s\n\n", name.c_str(), c.ngf, c.ndf, dev.is_cuda() ? "CUDA" : "CPU");
-    // C++/Py compares Python's fp32 step with the plain step in the precision the product trains that
-    // scale in on this machine (bf16 where marked "used"). The loss columns are fp32.
+    // C++/Py compares Python's fp32 step with the product's fp32 plain step (what `train` takes unless
+    // --precision bf16); the bf16 column is that step with G and D in bf16 autocast, losses fp32.
     std::printf("| size | batch | plain G+D ms | same, LibTorch's tconv | plain G+D bf16 ms | +WPPL+MS-SSIM | +U-Net feat | %saugment+cascade | stage 1 it ms | stage 2 it ms | python plain ms | C++/Py speed |\n",
                 o.vgg ? "+VGG19 | " : "");
     std::printf("|---:|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|---:|---:|\n", o.vgg ? "---:|" : "");
@@ -101,8 +101,8 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         // The product's levels (1+) leave the discriminator out where the preset has no adversarial
         // term (fast: 192 and 256 px), as the trainer does; level 0 stays pix2pix, to compare with Python.
         const bool productHasD = c.adversarialWeightAt(s) > 0;
-        // bf16: generator and discriminator in bf16 autocast, the losses in fp32, as the trainer runs
-        // the scales from kBf16MinSize where the CPU has AMX.
+        // bf16: generator and discriminator in bf16 autocast, the losses in fp32, as `train --precision
+        // bf16` runs the scales from kBf16MinSize.
         auto step = [&](int level, const torch::Tensor& input, bool bf16 = false) {
             torch::Tensor fake;
             {
@@ -141,8 +141,6 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         const double plainModuleTconv = dev.is_cuda() ? plain : msPer([&] { step(0, input); }, o.iterations, dev);
         setTransposedConvByPhases(true);
         const double plainBf16 = dev.is_cuda() ? plain : msPer([&] { step(0, input, true); }, o.iterations, dev);
-        const bool productBf16 = !dev.is_cuda() && cpuUsesBf16("auto") && size >= kBf16MinSize;
-        const double productPlain = productBf16 ? plainBf16 : plain;
         const double mixed = msPer([&] { step(1, input); }, o.iterations, dev);
         const double withUnet = msPer([&] { step(2, input); }, o.iterations, dev);
         const double withVgg = o.vgg ? msPer([&] { step(3, input); }, o.iterations, dev) : withUnet;
@@ -184,10 +182,10 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         char vggCol[32] = "";
         if (o.vgg) std::snprintf(vggCol, sizeof vggCol, "%8.0f | ", withVgg);
         char pyCols[64];
-        if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / productPlain);
+        if (py > 0) std::snprintf(pyCols, sizeof pyCols, "%8.0f | %5.2fx", py, py / plain);
         else std::snprintf(pyCols, sizeof pyCols, "%8s | %6s", "n/a", "n/a");
-        std::printf("| %4d%s | %5d | %12.0f | %22.0f | %10.0f%s | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, plainModuleTconv,
-                    plainBf16, productBf16 ? " (used)" : "", mixed, withUnet, vggCol, prep,
+        std::printf("| %4d%s | %5d | %12.0f | %22.0f | %17.0f | %13.0f | %11.0f | %s%15.0f | %13.0f | %13.0f | %s |\n", size, productHasD ? "" : " (no D)", batch, plain, plainModuleTconv,
+                    plainBf16, mixed, withUnet, vggCol, prep,
                     full + prep, full + prep + stage2Extra, pyCols);
     }
     // Synthesis: the whole cascade at the top size with randomized condition, as `synthesize` runs it.

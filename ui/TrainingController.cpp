@@ -88,8 +88,6 @@ QString TrainingController::describeDevice(const Json& report, bool* cuda) {
     }
     const int threads = static_cast<int>(report.numberOr("cpu_threads", 1));
     QString text = threads == 1 ? tr("CPU, 1 thread") : tr("CPU, %1 threads").arg(threads);
-    // The kernel path in short where training takes bf16 (the engine's term, as in the CLI).
-    if (report.stringOr("cpu_kernels", "").find("bf16 autocast") != std::string::npos) text += QStringLiteral(", bf16 (AMX)");
     if (report.contains("gpus") && report.at("gpus").size() > 0)
         text += tr(" - the GPU %1 is present but this LibTorch (%2) has no CUDA").arg(QString::fromStdString(report.at("gpus")[0].stringOr("name", "?")), libtorch);
     else

@@ -195,7 +195,7 @@ std::string cpuKernelPathFor(const std::string& cpuFlags) {
     std::string path = "fp32";
     if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
     else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
-    if (flags.count("amx_bf16")) path += "; bf16 autocast on AMX for the U-Net segmenters and CoSinGAN's scales from 128 px";
+    if (flags.count("amx_bf16")) path += "; bf16 autocast on AMX for the U-Net segmenters (CoSinGAN stays fp32 unless --precision bf16)";
     else if (flags.count("avx512_bf16")) path += "; AVX512-BF16 present without AMX, not used (slower than fp32 at these widths)";
     return path;
 }

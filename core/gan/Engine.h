@@ -53,9 +53,9 @@ struct TrainOptions {
     bool resume = false;
     std::string device = "auto";  // auto | cpu | cuda
     int threads = 0;              // 0 = all cores
-    // CPU only: "auto" runs the generators and discriminators of the scales from 128 px in bf16
-    // autocast where the CPU has AMX-BF16, the losses and the smaller scales in fp32; "fp32" / "bf16"
-    // force it. Named in the started event and config.json ("device").
+    // CPU only: "bf16" runs the generators and discriminators of the scales from 128 px in bf16
+    // autocast, the losses and the smaller scales in fp32; "auto" and "fp32" train in fp32 (bf16 saved
+    // 2 % of a fast training on AMX: docs/cosingan.md). Named in the started event and config.json.
     std::string precision = "auto";
     std::function<void(const Json&)> onEvent;  // one event object per call (see docs/cosingan.md)
     const std::atomic<bool>* stopRequested = nullptr;  // finish the iteration, checkpoint, return Stopped
@@ -135,9 +135,9 @@ struct DeviceInfo {
 };
 DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
 // The CPU code path training and synthesis take, for a /proc/cpuinfo "flags" line: fp32 on oneDNN's
-// widest kernels (AVX-512, AVX2), bf16 autocast for the U-Net segmenters and CoSinGAN's larger scales
-// where the CPU has AMX-BF16, and what is present but not used (bf16 without AMX: slower than fp32 at
-// these widths; measured in docs/cosingan.md).
+// widest kernels (AVX-512, AVX2), bf16 autocast for the U-Net segmenters where the CPU has AMX-BF16,
+// and what is present but not used (bf16 without AMX: slower than fp32 at these widths; CoSinGAN on
+// AMX: 2 % faster in a whole training; measured in docs/cosingan.md).
 // cpuKernelPath() reads this machine's flags.
 std::string cpuKernelPathFor(const std::string& cpuFlags);
 std::string cpuKernelPath();
@@ -145,8 +145,8 @@ std::string cpuKernelPath();
 bool cpuHasAmxBf16For(const std::string& cpuFlags);
 bool cpuHasAmxBf16();
 // Whether CPU training takes bf16 autocast for a --precision request (auto, fp32, bf16): auto takes
-// bf16 where this CPU has AMX-BF16 (measured faster there: bench_seg, bench_gan), fp32 elsewhere. The
-// networks it applies to are the trainers' choice (the U-Net segmenters; CoSinGAN from 128 px).
+// bf16 where this CPU has AMX-BF16 (the U-Net segmenter step is 2.5x faster there: bench_seg), fp32
+// elsewhere. The U-Net segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
 // Throws std::invalid_argument for an unknown request.
 bool cpuUsesBf16(const std::string& precisionRequest);
 void setThreads(int threads);

@@ -215,7 +215,7 @@ TEST_CASE(PhaseFormTrainsLikeTheTransposedConvolution) {
 }
 
 TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
-    // CoSinGAN trains in fp32; the U-Net segmenters in bf16 where AMX is there. The path names the
+    // CoSinGAN trains in fp32 unless asked; the U-Net segmenters in bf16 where AMX is there. The path names the
     // kernels oneDNN takes and what is present but unused.
     const std::string bf16WithoutAmx = cpuKernelPathFor(" fpu sse2 avx2 avx512f avx512_bf16 ");
     REQUIRE(bf16WithoutAmx.rfind("fp32 on oneDNN's AVX-512 kernels", 0) == 0);
@@ -750,7 +750,7 @@ TEST_CASE(AScaleWithoutTheAdversarialTermTrainsNoDiscriminatorAndOnlyThatScaleCh
 }
 
 TEST_CASE(Bf16TrainingRunsTheScalesFrom128PxInBf16AndSaysSo) {
-    // A 64 + 128 px model: bf16 forced (any CPU can run it, AMX or not), fp32 forced, both named.
+    // A 64 + 128 px model: bf16 asked for (any CPU can run it, AMX or not), fp32 and auto, each named.
     TrainingPair pair = realPair(128);
     TempDir t;
     GanConfig c = tinyConfig();
@@ -781,6 +781,7 @@ TEST_CASE(Bf16TrainingRunsTheScalesFrom128PxInBf16AndSaysSo) {
     };
     REQUIRE(precisionOf("bf16", "bf16") == "bf16 autocast from 128 px, fp32 below and in the losses");
     REQUIRE(precisionOf("fp32", "fp32") == "fp32");
+    REQUIRE(precisionOf("auto", "auto") == "fp32");  // CoSinGAN takes bf16 only when asked, AMX or not
     // The 64 px scale ran in fp32 in both: its weights are the same.
     for (int stage = 1; stage <= 2; ++stage) REQUIRE(bytes(t / "bf16/" + store::scaleFile(0, stage)) == bytes(t / "fp32/" + store::scaleFile(0, stage)));
     REQUIRE(bytes(t / "bf16/" + store::scaleFile(1, 1)) != bytes(t / "fp32/" + store::scaleFile(1, 1)));

@@ -469,10 +469,6 @@ private Q_SLOTS:
         const QString cpu = TrainingController::describeDevice(Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[]})"), &cuda);
         QVERIFY(!cuda);
         QCOMPARE(cpu, QStringLiteral("CPU, 2 threads - no GPU (LibTorch 1.13.0)"));
-        // Where the CPU trains in bf16 (AMX), the line says so.
-        const QString amx = TrainingController::describeDevice(Json::parse(
-            R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"cpu_kernels":"fp32 on oneDNN's AVX-512 kernels; bf16 autocast on AMX for the U-Net segmenters and CoSinGAN's scales from 128 px","gpus":[]})"));
-        QCOMPARE(amx, QStringLiteral("CPU, 2 threads, bf16 (AMX) - no GPU (LibTorch 1.13.0)"));
         // A GPU the LibTorch cannot use is named, so that the user knows why training is slow.
         const QString unused = TrainingController::describeDevice(
             Json::parse(R"({"libtorch":"1.13.0","cuda":false,"cpu_threads":2,"gpus":[{"name":"NVIDIA A100","memory_total_mib":40960,"memory_free_mib":40000}]})"));
