@@ -43,6 +43,16 @@ public:
         auto it = values_.find(name);
         return it == values_.end() ? fallback : it->second;
     }
+    // The value of an option that takes one of `choices`, the first when absent; any other is a
+    // UsageError that lists them ("--precision must be auto, fp32 or bf16").
+    std::string oneOf(const std::string& name, const std::vector<std::string>& choices) const {
+        const std::string v = value(name, choices.front());
+        for (const auto& c : choices)
+            if (c == v) return v;
+        std::string list;
+        for (std::size_t i = 0; i < choices.size(); ++i) list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+        throw UsageError("--" + name + " must be " + list);
+    }
     int intValue(const std::string& name, int fallback) const {
         if (!has(name)) return fallback;
         try {

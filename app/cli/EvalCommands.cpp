@@ -78,8 +78,7 @@ int runSegTrain(const std::vector<std::string>& argv) {
     if (args.flag("no-intensity-augment")) f.intensityAugment = false;
     f.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     f.threads = args.intValue("threads", 0);
-    f.precision = args.value("precision", "auto");
-    if (f.precision != "auto" && f.precision != "fp32" && f.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
+    f.precision = args.oneOf("precision", {"auto", "fp32", "bf16"});
     f.trainingSet = fs::absolute(args.value("train")).string();
     f.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     std::vector<eval::EvalSample> validation;
@@ -208,8 +207,7 @@ int runExperiment(const std::vector<std::string>& argv) {
     o.budget = args.value("budget", o.protocol == "smoke" ? "smoke" : "fast");
     o.size = args.intValue("size", o.protocol == "smoke" ? 64 : 256);
     o.threads = args.intValue("threads", 0);
-    o.precision = args.value("precision", "auto");
-    if (o.precision != "auto" && o.precision != "fp32" && o.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
+    o.precision = args.oneOf("precision", {"auto", "fp32", "bf16"});
     o.device = args.value("device", "auto");
     o.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     if (args.has("slices")) {

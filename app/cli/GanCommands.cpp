@@ -97,8 +97,7 @@ int runTrain(const std::vector<std::string>& argv) {
     options.resume = resume;
     options.device = args.value("device", "auto");
     options.threads = args.intValue("threads", 0);
-    options.precision = args.value("precision", "auto");
-    if (options.precision != "auto" && options.precision != "fp32" && options.precision != "bf16") throw UsageError("--precision must be auto, fp32 or bf16");
+    options.precision = args.oneOf("precision", {"auto", "fp32", "bf16"});
     gan::TrainingPair pair;
     if (!resume) {
         if (!args.has("image") || !args.has("mask")) throw UsageError("train needs --image IMG and --mask MASK (or --resume)");

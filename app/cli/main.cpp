@@ -63,7 +63,7 @@ const char* kUsageFull =
     "      records the curve and the final DSC in model.json. A checkpoint every minute lets a stopped run\n"
     "      continue: the same command on the same --out resumes it (other settings start afresh).\n"
     "      --precision auto (default) trains the U-Net in bf16 autocast where the CPU has AMX-BF16\n"
-    "      (2.5x faster there; `cosingan device` says which), fp32 elsewhere; ENet stays fp32.\n"
+    "      (3x faster there; `cosingan device` says which), fp32 elsewhere; ENet stays fp32.\n"
     "  cosingan seg-eval --model MODEL --test DIR_OR_MANIFEST [--at own|model] [--out DIR] [--json]\n"
     "      DSC per class: mean over test slices with a 95% confidence interval (Student's t), pooled\n"
     "      over all pixels, and per slice. Lung is the lung field (lung and infection labels together,\n"

@@ -106,7 +106,6 @@ std::uint64_t epochSeed(std::uint64_t seed, int epoch) { return seed * 1000003ul
 bool trainsInBf16(const FitOptions& o, const std::string& task) { return gan::cpuUsesBf16(o.precision) && task == "segmentation" && o.arch == "unet"; }
 
 // What a checkpoint must match to be continued: every setting that changes training, and the data.
-
 std::string fitFingerprint(const FitOptions& o, const std::string& task, int size, const torch::Tensor& images, const torch::Tensor& labels) {
     char text[600];
     std::snprintf(text, sizeof text, "%s %s width %.6g size %d epochs %d batch %d lr %.9g betas %.6g %.6g schedule %s loss %s seed %llu strong %d intensity %d validation %s every %d",

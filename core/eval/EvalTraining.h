@@ -43,7 +43,7 @@ struct FitOptions {
     bool intensityAugment = false;
     std::uint64_t seed = 1;
     int threads = 0;          // 0 = all cores
-    // U-Net segmenters: "auto" trains in bf16 autocast where the CPU has AMX-BF16 (2.5x faster steps
+    // U-Net segmenters: "auto" trains in bf16 autocast where the CPU has AMX-BF16 (3x faster steps
     // there, the same DSC: docs/evaluation.md), else fp32; "fp32" or "bf16" forces one. ENet and the
     // classifiers stay fp32 (no faster in bf16, measured). Not part of a checkpoint's settings: a fit
     // resumed on another CPU continues. Recorded in model.json ("precision").

@@ -145,7 +145,7 @@ std::string cpuKernelPath();
 bool cpuHasAmxBf16For(const std::string& cpuFlags);
 bool cpuHasAmxBf16();
 // Whether CPU training takes bf16 autocast for a --precision request (auto, fp32, bf16): auto takes
-// bf16 where this CPU has AMX-BF16 (the U-Net segmenter step is 2.5x faster there: bench_seg), fp32
+// bf16 where this CPU has AMX-BF16 (the U-Net segmenter step is 3x faster there: bench_seg), fp32
 // elsewhere. The U-Net segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
 // Throws std::invalid_argument for an unknown request.
 bool cpuUsesBf16(const std::string& precisionRequest);
