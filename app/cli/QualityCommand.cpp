@@ -45,6 +45,16 @@ eval::ImageGrid scaleGrid(const eval::QualityResult& result) {
     };
     addRow(1);
     if (twoStages) addRow(2);
+    // A mask the model never saw, scale by scale: where its texture stops keeping up with the real
+    // slice's shows here (the texture block's per_scale figures).
+    if (!result.givenScales.empty()) {
+        for (const gan::ScaleOutput& s : result.givenScales)
+            grid.add(eval::squareResize(eval::unitImageToBytes(s.stage2.width() > 0 ? s.stage2 : s.stage1), top, 0.0f), {},
+                     "first given mask, " + std::to_string(s.size) + " px");
+        const gan::ScaleOutput& finest = result.givenScales.back();
+        grid.add(eval::unitImageToBytes(finest.stage2.width() > 0 ? finest.stage2 : finest.stage1), result.givenLabels, "first given mask, outlines");
+        grid.title += "; last row: the first given mask (randomized condition off)";
+    }
     return grid;
 }
 
@@ -143,6 +153,13 @@ int runQuality(const std::vector<std::string>& argv) {
         std::printf("texture (vessel-scale structure against the real slice's): samples of the masks %s lung, %s infection, %s body; self-reconstruction %s, %s, %s\n",
                     fmt(toReal, "lung", "%.2f").c_str(), fmt(toReal, "infection", "%.2f").c_str(), fmt(toReal, "body", "%.2f").c_str(),
                     fmt(selfToReal, "lung", "%.2f").c_str(), fmt(selfToReal, "infection", "%.2f").c_str(), fmt(selfToReal, "body", "%.2f").c_str());
+        if (const Json* perScale = texture->find("per_scale")) {
+            std::string line = "lung texture of the masks' outputs against the real slice's, per scale:";
+            for (const Json& e : perScale->asArray())
+                line += " " + std::to_string(static_cast<int>(e.numberOr("size", 0))) + " px " + fmt(e.find("lung"), "samples_to_real", "%.2f") + ",";
+            line.pop_back();
+            std::printf("%s\n", line.c_str());
+        }
     }
     const Json* judge = report.find("judge");
     const Json* dice = judge ? judge->find("dice") : nullptr;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -82,6 +83,48 @@ Json textureJson(const RegionTexture& t) {
     j.set("structure", numberOrNull(t.structure));
     j.set("pixels", static_cast<double>(t.pixels));
     return j;
+}
+
+const Slice<float>& lastStage(const gan::ScaleOutput& s) { return s.stage2.pixels().empty() ? s.stage1 : s.stage2; }
+
+// Per scale: the structure of lung, infection and body in the real slice, the self-reconstruction and
+// the given masks' outputs (their mean), and the samples' share of the real slice's.
+Json perScaleTexture(const Slice<float>& real, const LabelSlice& trainingLabels, const std::vector<gan::ScaleOutput>& selfScales,
+                     const std::vector<std::vector<gan::ScaleOutput>>& given, const std::vector<LabelSlice>& givenLabels,
+                     const std::function<Slice<float>(const Slice<float>&)>& inUnits, float bodyThreshold) {
+    Json out = Json::array();
+    for (std::size_t i = 0; i < selfScales.size(); ++i) {
+        const int size = selfScales[i].size;
+        const LabelSlice labels = squareResizeLabels(trainingLabels, size);
+        const Slice<float> realAtScale = areaResize(real, size);
+        const auto r = texturesOf(realAtScale, inUnits(realAtScale), labels, bodyThreshold);
+        const auto self = texturesOf(lastStage(selfScales[i]), inUnits(lastStage(selfScales[i])), labels, bodyThreshold);
+        std::array<double, 3> sum{0, 0, 0};
+        std::array<int, 3> counted{0, 0, 0};
+        for (std::size_t m = 0; m < given.size(); ++m) {
+            const Slice<float>& image = lastStage(given[m][i]);
+            const auto t = texturesOf(image, inUnits(image), squareResizeLabels(givenLabels[m], size), bodyThreshold);
+            for (std::size_t k = 0; k < 3; ++k)
+                if (t[k].pixels > 0) {
+                    sum[k] += t[k].structure;
+                    ++counted[k];
+                }
+        }
+        Json e = Json::object();
+        e.set("scale", selfScales[i].scale);
+        e.set("size", size);
+        for (std::size_t k = 0; k < 3; ++k) {
+            const double samples = counted[k] ? sum[k] / counted[k] : std::numeric_limits<double>::quiet_NaN();
+            Json region = Json::object();
+            region.set("real", numberOrNull(r[k].pixels ? r[k].structure : std::numeric_limits<double>::quiet_NaN()));
+            region.set("self", numberOrNull(self[k].pixels ? self[k].structure : std::numeric_limits<double>::quiet_NaN()));
+            region.set("samples", numberOrNull(samples));
+            region.set("samples_to_real", numberOrNull(r[k].pixels && r[k].structure > 0 ? samples / r[k].structure : std::numeric_limits<double>::quiet_NaN()));
+            e.set(kTextureRegions[k], region);
+        }
+        out.push(e);
+    }
+    return out;
 }
 
 // The prepared training pair a model folder keeps, and how its values map to the source's unit.
@@ -305,11 +348,13 @@ QualityResult measureQuality(const QualityRequest& request) {
     }
     std::vector<double> lungDice, infectionDice;
     Json samples = Json::array();
+    std::vector<LabelSlice> givenTopLabels;  // each given mask as the model sees it (padded, top size)
     for (std::size_t m = 0; m < request.masks.size(); ++m) {
         gan::SynthesisOptions so;
         so.count = request.count;
         so.seed = request.seed + 1000 * m;
         std::vector<gan::SynthesizedSample> made = synth.synthesize(request.masks[m].labels, so);
+        givenTopLabels.push_back(made.front().labels);
         std::vector<EvalSample> asBytes;
         for (const auto& s : made) asBytes.push_back(asJudgeInput(s, request.masks[m].file));
         const std::vector<LabelSlice> predicted = judge ? judge->segment(asBytes) : std::vector<LabelSlice>{};
@@ -385,6 +430,20 @@ QualityResult measureQuality(const QualityRequest& request) {
         }
         j.set("real", realJ);
         j.set("self", selfJ);
+        if (!request.masks.empty()) {
+            // The same at every scale, so that the scale where the samples' detail stops keeping up
+            // with the real slice's can be named: each scale's last stage for the training mask and
+            // for every given mask (randomized condition off), against the real slice area-resampled
+            // to that scale, each with its mask resampled (nearest) to it.
+            gan::SynthesisOptions plain;
+            plain.count = 1;
+            plain.randomizedCondition = false;
+            std::vector<std::vector<gan::ScaleOutput>> given;
+            for (const QualityMask& m : request.masks) given.push_back(synth.scaleOutputs(m.labels, plain));
+            result.givenScales = given.front();
+            result.givenLabels = givenTopLabels.front();
+            j.set("per_scale", perScaleTexture(result.real, result.trainingLabels, result.scales, given, givenTopLabels, scaled, threshold));
+        }
         j.set("samples", samplesJ);
         j.set("structure_samples_to_real", toReal);
         j.set("structure_self_to_real", selfToReal);

@@ -7,7 +7,9 @@
 //              condition on): Dice per label with 95 % intervals, and a flag per sample;
 //   edit       a lesion painted into healthy lung: what it becomes, against the same pixels left as
 //              lung and the slice's real infection;
-//   diversity  the per-pixel spread inside the lung across seeds.
+//   diversity  the per-pixel spread inside the lung across seeds;
+//   texture    the detail lung, infection and body carry in the samples of the given masks, against
+//              the real slice and the self-reconstruction, at the top size and at every scale.
 // No LibTorch in this header.
 #include <optional>
 #include <string>
@@ -50,6 +52,10 @@ struct QualityResult {
     LabelSlice trainingLabels;
     std::vector<QualitySample> samples;
     std::vector<gan::ScaleOutput> scales;  // the training mask through every scale (the per-scale grid)
+    // The first given mask through every scale (randomized condition off) and its labels at the top
+    // size: the per-scale grid's last row, where a sample's texture can be seen to go or never come.
+    std::vector<gan::ScaleOutput> givenScales;
+    LabelSlice givenLabels;
     // The edit measure's pair: the healthy-lung mask and the same mask with the painted lesion.
     Slice<float> fromHealthy, fromEdited;
     LabelSlice healthyLabels, editedLabels;

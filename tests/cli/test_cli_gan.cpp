@@ -477,6 +477,16 @@ TEST_F(CliGanData, QualityReportsSelfEditDiversityAndTheJudgesDicePerSample) {
     EXPECT_NEAR(texture.at("structure_samples_to_real").at("lung").asNumber(),
                 texture.at("samples").at("lung").at("structure").asNumber() / texture.at("real").at("lung").at("structure").asNumber(), 1e-9);
     EXPECT_EQ(texture.at("unit").asString(), "HU");
+    // The same per scale, for the training mask and the given masks at each scale's own size; at the
+    // top size the real slice's figure is the whole-size one (area resampling to its own size is none).
+    const Json& texturePerScale = texture.at("per_scale");
+    ASSERT_EQ(texturePerScale.size(), 2u);
+    EXPECT_EQ(texturePerScale[0].at("size").asInt(), 32);
+    for (const Json& e : texturePerScale.asArray())
+        for (const char* part : {"real", "self", "samples"}) EXPECT_GE(e.at("lung").at(part).asNumber(), 0.0) << part;
+    EXPECT_NEAR(texturePerScale[1].at("lung").at("real").asNumber(), texture.at("real").at("lung").at("structure").asNumber(), 1e-9);
+    EXPECT_NEAR(texturePerScale[1].at("lung").at("samples_to_real").asNumber(),
+                texturePerScale[1].at("lung").at("samples").asNumber() / texturePerScale[1].at("lung").at("real").asNumber(), 1e-9);
     EXPECT_TRUE(q.at("judge").at("dice").at("lung").at("mean").isNumber());
     EXPECT_EQ(q.at("judge").at("arch").asString(), "unet");
     ASSERT_EQ(q.at("samples").size(), 6u);  // 2 masks x 3
