@@ -63,7 +63,8 @@ const char* kUsageFull =
     "      records the curve and the final DSC in model.json. A checkpoint every minute lets a stopped run\n"
     "      continue: the same command on the same --out resumes it (other settings start afresh).\n"
     "      --precision auto (default) trains the U-Net in bf16 autocast where the CPU has AMX-BF16\n"
-    "      (3x faster there; `cosingan device` says which), fp32 elsewhere; ENet stays fp32.\n"
+    "      or AVX512-BF16 (2-3x faster there; `cosingan device` says which), fp32 elsewhere; ENet\n"
+    "      stays fp32.\n"
     "  cosingan seg-eval --model MODEL --test DIR_OR_MANIFEST [--at own|model] [--out DIR] [--json]\n"
     "      DSC per class: mean over test slices with a 95% confidence interval (Student's t), pooled\n"
     "      over all pixels, and per slice. Lung is the lung field (lung and infection labels together,\n"
@@ -86,8 +87,9 @@ const char* kUsageFull =
     "      (SSIM whole and inside the body, PSNR, mean absolute error per label in HU or grey levels),\n"
     "      a lesion painted into healthy lung against the real infection, the spread across seeds, the\n"
     "      detail (texture) of lung, infection and body in samples of the given masks against the real\n"
-    "      slice's, and with --judge a segmentation model's DSC on those samples with a flag per sample.\n"
-    "      --out writes quality.json and quality-grid.png.\n"
+    "      slice's (at the top size and at every scale), and with --judge a segmentation model's DSC on\n"
+    "      those samples with a flag per sample. --out writes quality.json, quality-grid.png and\n"
+    "      quality-scales.png (every scale's output for the training mask and the first given mask).\n"
     ;
 #else
 const char* kUsageFull =

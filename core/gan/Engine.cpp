@@ -188,7 +188,10 @@ const std::string& thisCpuFlags() {
 }  // namespace
 
 bool cpuHasAmxBf16For(const std::string& cpuFlags) { return flagWords(cpuFlags).count("amx_bf16") > 0; }
-bool cpuHasAmxBf16() { return cpuHasAmxBf16For(thisCpuFlags()); }
+bool cpuHasBf16KernelsFor(const std::string& cpuFlags) {
+    const std::set<std::string> flags = flagWords(cpuFlags);
+    return flags.count("amx_bf16") > 0 || flags.count("avx512_bf16") > 0;
+}
 
 std::string cpuKernelPathFor(const std::string& cpuFlags) {
     const std::set<std::string> flags = flagWords(cpuFlags);
@@ -196,7 +199,8 @@ std::string cpuKernelPathFor(const std::string& cpuFlags) {
     if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
     else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
     if (flags.count("amx_bf16")) path += "; bf16 autocast on AMX for the U-Net segmenters (CoSinGAN stays fp32 unless --precision bf16)";
-    else if (flags.count("avx512_bf16")) path += "; AVX512-BF16 present without AMX, not used (slower than fp32 at these widths)";
+    else if (flags.count("avx512_bf16"))
+        path += "; bf16 autocast on AVX512-BF16 for the U-Net segmenters (CoSinGAN stays fp32 unless --precision bf16: slower there without AMX)";
     return path;
 }
 
@@ -208,7 +212,7 @@ std::string cpuKernelPath() {
 bool cpuUsesBf16(const std::string& precisionRequest) {
     if (precisionRequest == "fp32") return false;
     if (precisionRequest == "bf16") return true;
-    if (precisionRequest == "auto") return cpuHasAmxBf16();
+    if (precisionRequest == "auto") return cpuHasBf16KernelsFor(thisCpuFlags());
     throw std::invalid_argument("unknown precision \"" + precisionRequest + "\" (auto, fp32 or bf16)");
 }
 

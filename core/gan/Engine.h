@@ -135,18 +135,19 @@ struct DeviceInfo {
 };
 DeviceInfo resolveDevice(const std::string& request);  // throws std::invalid_argument for cuda without CUDA
 // The CPU code path training and synthesis take, for a /proc/cpuinfo "flags" line: fp32 on oneDNN's
-// widest kernels (AVX-512, AVX2), bf16 autocast for the U-Net segmenters where the CPU has AMX-BF16,
-// and what is present but not used (bf16 without AMX: slower than fp32 at these widths; CoSinGAN on
-// AMX: 2 % faster in a whole training; measured in docs/cosingan.md).
+// widest kernels (AVX-512, AVX2), bf16 autocast for the U-Net segmenters where the CPU has AMX-BF16 or
+// AVX512-BF16 (3x on AMX, 1.8-2.2x on an AMD EPYC with AVX512-BF16: bench_seg), and why CoSinGAN stays
+// fp32 (its layers slower in bf16 without AMX; 2 % faster in a whole training on AMX; docs/cosingan.md).
 // cpuKernelPath() reads this machine's flags.
 std::string cpuKernelPathFor(const std::string& cpuFlags);
 std::string cpuKernelPath();
-// AMX-BF16 in a /proc/cpuinfo "flags" line (whole words), and on this machine.
+// AMX-BF16 in a /proc/cpuinfo "flags" line (whole words).
 bool cpuHasAmxBf16For(const std::string& cpuFlags);
-bool cpuHasAmxBf16();
+// AMX-BF16 or AVX512-BF16: oneDNN has bf16 convolution kernels for this CPU.
+bool cpuHasBf16KernelsFor(const std::string& cpuFlags);
 // Whether CPU training takes bf16 autocast for a --precision request (auto, fp32, bf16): auto takes
-// bf16 where this CPU has AMX-BF16 (the U-Net segmenter step is 3x faster there: bench_seg), fp32
-// elsewhere. The U-Net segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
+// bf16 where this CPU has bf16 kernels (the U-Net segmenter step is 3x faster on AMX, 1.8x at 128 px
+// and 2.2x at 256 px on an AMD EPYC with AVX512-BF16: bench_seg), fp32 elsewhere. The U-Net segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
 // Throws std::invalid_argument for an unknown request.
 bool cpuUsesBf16(const std::string& precisionRequest);
 void setThreads(int threads);

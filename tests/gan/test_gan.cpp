@@ -215,13 +215,16 @@ TEST_CASE(PhaseFormTrainsLikeTheTransposedConvolution) {
 }
 
 TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
-    // CoSinGAN trains in fp32 unless asked; the U-Net segmenters in bf16 where AMX is there. The path names the
-    // kernels oneDNN takes and what is present but unused.
+    // CoSinGAN trains in fp32 unless asked; the U-Net segmenters in bf16 where AMX or AVX512-BF16 is there.
+    // The path names the kernels oneDNN takes and which networks take bf16.
     const std::string bf16WithoutAmx = cpuKernelPathFor(" fpu sse2 avx2 avx512f avx512_bf16 ");
     REQUIRE(bf16WithoutAmx.rfind("fp32 on oneDNN's AVX-512 kernels", 0) == 0);
-    REQUIRE(bf16WithoutAmx.find("AVX512-BF16 present without AMX") != std::string::npos);
+    REQUIRE(bf16WithoutAmx.find("bf16 autocast on AVX512-BF16 for the U-Net segmenters") != std::string::npos);
     const std::string amx = cpuKernelPathFor("avx2 avx512f avx512_bf16 amx_bf16 amx_tile");
-    REQUIRE(amx.find("bf16 autocast on AMX for the U-Net segmenters") != std::string::npos && amx.find("without AMX") == std::string::npos);
+    REQUIRE(amx.find("bf16 autocast on AMX for the U-Net segmenters") != std::string::npos && amx.find("AVX512-BF16") == std::string::npos);
+    REQUIRE(cpuHasBf16KernelsFor("avx512f avx512_bf16"));
+    REQUIRE(cpuHasBf16KernelsFor("amx_bf16"));
+    REQUIRE(!cpuHasBf16KernelsFor("avx512f avx2 avx512_bf16x"));
     REQUIRE(cpuKernelPathFor("sse2 avx avx2") == "fp32 on oneDNN's AVX2 kernels");
     REQUIRE(cpuKernelPathFor("") == "fp32");
     REQUIRE(cpuKernelPathFor("avx512fx") == "fp32");  // whole words only
@@ -229,7 +232,7 @@ TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
     REQUIRE(cpuHasAmxBf16For("avx512f amx_bf16 amx_tile"));
     REQUIRE(!cpuHasAmxBf16For("avx512f avx512_bf16 amx_bf16x"));
     // The segmenters' precision: auto follows this CPU, the others force one, anything else is refused.
-    REQUIRE(cpuUsesBf16("auto") == cpuHasAmxBf16());
+    REQUIRE(cpuUsesBf16("auto") == (cpuKernelPath().find("bf16 autocast") != std::string::npos));
     REQUIRE(cpuUsesBf16("bf16"));
     REQUIRE(!cpuUsesBf16("fp32"));
     REQUIRE_THROWS_WITH(cpuUsesBf16("fp16"), "unknown precision \"fp16\"");
