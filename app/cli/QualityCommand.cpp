@@ -49,10 +49,8 @@ eval::ImageGrid scaleGrid(const eval::QualityResult& result) {
     // slice's shows here (the texture block's per_scale figures).
     if (!result.givenScales.empty()) {
         for (const gan::ScaleOutput& s : result.givenScales)
-            grid.add(eval::squareResize(eval::unitImageToBytes(s.stage2.width() > 0 ? s.stage2 : s.stage1), top, 0.0f), {},
-                     "first given mask, " + std::to_string(s.size) + " px");
-        const gan::ScaleOutput& finest = result.givenScales.back();
-        grid.add(eval::unitImageToBytes(finest.stage2.width() > 0 ? finest.stage2 : finest.stage1), result.givenLabels, "first given mask, outlines");
+            grid.add(eval::squareResize(eval::unitImageToBytes(s.output()), top, 0.0f), {}, "first given mask, " + std::to_string(s.size) + " px");
+        grid.add(eval::unitImageToBytes(result.givenScales.back().output()), result.givenLabels, "first given mask, outlines");
         grid.title += "; last row: the first given mask (randomized condition off)";
     }
     return grid;

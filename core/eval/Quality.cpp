@@ -85,8 +85,6 @@ Json textureJson(const RegionTexture& t) {
     return j;
 }
 
-const Slice<float>& lastStage(const gan::ScaleOutput& s) { return s.stage2.pixels().empty() ? s.stage1 : s.stage2; }
-
 // Per scale: the structure of lung, infection and body in the real slice, the self-reconstruction and
 // the given masks' outputs (their mean), and the samples' share of the real slice's.
 Json perScaleTexture(const Slice<float>& real, const LabelSlice& trainingLabels, const std::vector<gan::ScaleOutput>& selfScales,
@@ -98,11 +96,11 @@ Json perScaleTexture(const Slice<float>& real, const LabelSlice& trainingLabels,
         const LabelSlice labels = squareResizeLabels(trainingLabels, size);
         const Slice<float> realAtScale = areaResize(real, size);
         const auto r = texturesOf(realAtScale, inUnits(realAtScale), labels, bodyThreshold);
-        const auto self = texturesOf(lastStage(selfScales[i]), inUnits(lastStage(selfScales[i])), labels, bodyThreshold);
+        const auto self = texturesOf(selfScales[i].output(), inUnits(selfScales[i].output()), labels, bodyThreshold);
         std::array<double, 3> sum{0, 0, 0};
         std::array<int, 3> counted{0, 0, 0};
         for (std::size_t m = 0; m < given.size(); ++m) {
-            const Slice<float>& image = lastStage(given[m][i]);
+            const Slice<float>& image = given[m][i].output();
             const auto t = texturesOf(image, inUnits(image), squareResizeLabels(givenLabels[m], size), bodyThreshold);
             for (std::size_t k = 0; k < 3; ++k)
                 if (t[k].pixels > 0) {
@@ -280,7 +278,7 @@ QualityResult measureQuality(const QualityRequest& request) {
             e.set("ssim_stage1", numberOrNull(ssim(target, toUnitInterval(so.stage1), 1.0).whole));
             if (!so.stage2.pixels().empty()) e.set("ssim_stage2", numberOrNull(ssim(target, toUnitInterval(so.stage2), 1.0).whole));
             if (input) e.set("ssim_input", numberOrNull(ssim(target, toUnitInterval(squareResize(*input, so.size, -1.0f)), 1.0).whole));
-            input = so.stage2.pixels().empty() ? &so.stage1 : &so.stage2;
+            input = &so.output();
             perScale.push(e);
         }
         self.set("per_scale", perScale);
@@ -440,9 +438,9 @@ QualityResult measureQuality(const QualityRequest& request) {
             plain.randomizedCondition = false;
             std::vector<std::vector<gan::ScaleOutput>> given;
             for (const QualityMask& m : request.masks) given.push_back(synth.scaleOutputs(m.labels, plain));
-            result.givenScales = given.front();
-            result.givenLabels = givenTopLabels.front();
             j.set("per_scale", perScaleTexture(result.real, result.trainingLabels, result.scales, given, givenTopLabels, scaled, threshold));
+            result.givenScales = std::move(given.front());
+            result.givenLabels = std::move(givenTopLabels.front());
         }
         j.set("samples", samplesJ);
         j.set("structure_samples_to_real", toReal);

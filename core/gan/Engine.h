@@ -103,6 +103,8 @@ struct SynthesizedSample {
 struct ScaleOutput {
     int scale = 0, size = 0;
     Slice<float> stage1, stage2;  // [-1, 1] at the scale's size; stage2 empty when the model has none
+    // What the scale hands on: stage 2's output, or stage 1's in a model without stage 2.
+    const Slice<float>& output() const { return stage2.pixels().empty() ? stage1 : stage2; }
 };
 
 class Synthesizer {
@@ -147,7 +149,8 @@ bool cpuHasAmxBf16For(const std::string& cpuFlags);
 bool cpuHasBf16KernelsFor(const std::string& cpuFlags);
 // Whether CPU training takes bf16 autocast for a --precision request (auto, fp32, bf16): auto takes
 // bf16 where this CPU has bf16 kernels (the U-Net segmenter step is 3x faster on AMX, 1.8x at 128 px
-// and 2.2x at 256 px on an AMD EPYC with AVX512-BF16: bench_seg), fp32 elsewhere. The U-Net segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
+// and 2.2x at 256 px on an AMD EPYC with AVX512-BF16: bench_seg), fp32 elsewhere. The U-Net
+// segmenters follow it; CoSinGAN takes bf16 only when asked (TrainOptions).
 // Throws std::invalid_argument for an unknown request.
 bool cpuUsesBf16(const std::string& precisionRequest);
 void setThreads(int threads);
