@@ -15,13 +15,12 @@
 
 #include "Args.h"
 #include "Commands.h"
+#include "MaskSources.h"
 #include "SliceFiles.h"
 #include "gan/DatasetExport.h"
 #include "gan/Engine.h"
 #ifndef CTSW_ENGINE_ONLY
-#include "dataset/LesionMaskSet.h"
 #include "eval/Quality.h"
-#include "io/ImageSource.h"
 #include "io/IoError.h"
 #endif
 #include "gan/GpuProbe.h"
@@ -170,7 +169,7 @@ int runTrain(const std::vector<std::string>& argv) {
 
 int runSynthesize(const std::vector<std::string>& argv) {
     Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes",
-                     "judge", "min-dice", "layout", "dataset-id", "name", "image", "series"},
+                     "judge", "min-dice", "layout", "dataset-id", "name", "image", "images", "series"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -260,54 +259,18 @@ int runSynthesize(const std::vector<std::string>& argv) {
         writers.writeNiftiImage = writeNiftiSlice;
         writers.writeNiftiMask = writeNiftiMask;
     }
-    // --image: the masks' source slice, whose body outline a body_condition model follows.
-    std::optional<InputSlice> source;
-    // A volume without --slice: each NIfTI mask's own slice, found by its position (the masks
-    // `cosingan lesions` writes on a series carry the grid of the slice they were placed on).
-    bool perMaskSlices = false;
-    std::string imagePath = args.value("image"), seriesId = args.value("series");
-#ifndef CTSW_ENGINE_ONLY
-    // A folder `cosingan lesions` wrote names the CT its masks were placed on: use it unless told otherwise.
-    if (imagePath.empty() && args.has("masks"))
-        if (const auto recorded = dataset::lesionMaskSource(args.value("masks"))) {
-            imagePath = recorded->image;
-            seriesId = recorded->series;
-            std::printf("the masks' source CT is %s (recorded in %s): each mask's body outline comes from its slice\n", imagePath.c_str(), recorded->manifest.c_str());
-        }
-    std::optional<LoadedVolume> sourceVolume;
-    if (!imagePath.empty() && !args.has("slice")) {
-        LoadOptions load;
-        load.series = seriesId;
-        load.orientation = orientationByName(args.value("orient", "none"));
-        LoadedVolume v = loadVolume(imagePath, load);
-        if (v.volume.depth() > 1) sourceVolume = std::move(v);
-        perMaskSlices = sourceVolume.has_value();
-    }
-#endif
-    if (!imagePath.empty() && !perMaskSlices) source = readInputSlice(imagePath, seriesId, args.intValue("slice", -1), args.value("orient"));
+    const MaskSources sources(maskSourceOptions(args));
     std::vector<gan::MaskInput> inputs;
     for (const auto& maskPath : maskFiles) {
         gan::MaskInput input;
         input.source = fs::absolute(maskPath).string();
         // A NIfTI mask brings its slice's grid: the samples are written on it.
-        input.labels = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), source ? source->values.width() : 0,
-                                     source ? source->values.height() : 0, &input.geometry);
-        if (source) {
+        input.labels = readInputMask(maskPath, args.value("mapping", "identity"), args.intValue("slice", -1), args.value("orient"), sources.expectWidth(),
+                                     sources.expectHeight(), &input.geometry);
+        if (const auto source = sources.forMask(maskPath, input.labels, input.geometry)) {
             input.sourceSlice = source->values;
             input.sourceIsHu = source->valuesAreHu;
         }
-#ifndef CTSW_ENGINE_ONLY
-        if (sourceVolume) {
-            const Geometry& g = sourceVolume->volume.geometry();
-            int match = -1;
-            for (int k = 0; input.geometry && k < sourceVolume->volume.depth() && match < 0; ++k)
-                if (input.geometry->sameGrid(sliceGeometry(g, k), 0.01)) match = k;
-            if (match < 0)
-                throw IoError(maskPath, "lies on no slice of " + imagePath + " (a NIfTI mask of one of its slices is needed, or give --slice K)");
-            input.sourceSlice = extractSlice(sourceVolume->volume, match);
-            input.sourceIsHu = sourceVolume->info.valuesAreHu;
-        }
-#endif
         inputs.push_back(std::move(input));
     }
     gan::DatasetResult result;
@@ -320,7 +283,7 @@ int runSynthesize(const std::vector<std::string>& argv) {
     std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
                 result.seconds / std::max(1, result.samples));
     if (result.bodyEstimated > 0)
-        std::printf("note: %d of %zu masks had no source slice; the model's body outline was estimated from their lungs (give --image IMG for the slice the masks belong to)\n",
+        std::printf("note: %d of %zu masks had no source slice; the model's body outline was estimated from their lungs (give --image IMG for the slice the masks belong to, or --images DIR for an image per mask)\n",
                     result.bodyEstimated, inputs.size());
     if (options.assess && args.has("min-dice"))
         std::printf("the judge left out %d suspect samples (named in manifest.json under quality.left_out_samples)\n", result.leftOut);

@@ -4,6 +4,7 @@
 
 #include "Args.h"
 #include "Commands.h"
+#include "MaskSources.h"
 #include "ReportCharts.h"
 #include "SliceFiles.h"
 #include "eval/EvalData.h"
@@ -59,7 +60,8 @@ eval::ImageGrid scaleGrid(const eval::QualityResult& result) {
 }  // namespace
 
 int runQuality(const std::vector<std::string>& argv) {
-    Args args(argv, {"model", "judge", "masks", "mask-list", "mask", "mapping", "orient", "count", "seed", "out", "threads", "min-lung-dice", "min-infection-dice"},
+    Args args(argv, {"model", "judge", "masks", "mask-list", "mask", "mapping", "orient", "count", "seed", "out", "threads", "min-lung-dice", "min-infection-dice",
+                     "image", "images", "series", "slice"},
               {"json"});
     if (!args.has("model")) throw UsageError("quality needs --model MODEL_DIR");
     if (int(args.has("mask")) + int(args.has("masks")) + int(args.has("mask-list")) > 1)
@@ -73,9 +75,22 @@ int runQuality(const std::vector<std::string>& argv) {
     request.threads = args.intValue("threads", 0);
     if (args.has("min-lung-dice")) request.minLungDice = std::stod(args.value("min-lung-dice"));
     if (args.has("min-infection-dice")) request.minInfectionDice = std::stod(args.value("min-infection-dice"));
-    if (args.has("mask") || args.has("masks") || args.has("mask-list"))
-        for (const std::string& file : collectMaskFiles(args.value("mask"), args.value("masks"), args.value("mask-list")))
-            request.masks.push_back({fs::absolute(file).string(), readInputMask(file, args.value("mapping", "identity"), -1, args.value("orient"), 0, 0)});
+    const bool anyMask = args.has("mask") || args.has("masks") || args.has("mask-list");
+    if (!anyMask && (args.has("image") || args.has("images"))) throw UsageError("--image and --images give the source slices of --mask, --masks or --mask-list");
+    if (anyMask) {
+        const MaskSources sources(maskSourceOptions(args));
+        for (const std::string& file : collectMaskFiles(args.value("mask"), args.value("masks"), args.value("mask-list"))) {
+            eval::QualityMask m;
+            m.file = fs::absolute(file).string();
+            std::optional<Geometry> grid;
+            m.labels = readInputMask(file, args.value("mapping", "identity"), -1, args.value("orient"), sources.expectWidth(), sources.expectHeight(), &grid);
+            if (const auto source = sources.forMask(file, m.labels, grid)) {
+                m.source = source->values;
+                m.sourceIsHu = source->valuesAreHu;
+            }
+            request.masks.push_back(std::move(m));
+        }
+    }
 
     eval::QualityResult result;
     try {

@@ -351,6 +351,8 @@ QualityResult measureQuality(const QualityRequest& request) {
         gan::SynthesisOptions so;
         so.count = request.count;
         so.seed = request.seed + 1000 * m;
+        so.bodySource = request.masks[m].source;
+        so.bodySourceIsHu = request.masks[m].sourceIsHu;
         std::vector<gan::SynthesizedSample> made = synth.synthesize(request.masks[m].labels, so);
         givenTopLabels.push_back(made.front().labels);
         std::vector<EvalSample> asBytes;
@@ -360,6 +362,7 @@ QualityResult measureQuality(const QualityRequest& request) {
             Json row = Json::object();
             row.set("file", request.masks[m].file);
             row.set("seed", static_cast<double>(made[k].seed));
+            if (cfg.bodyCondition) row.set("body_outline", made[k].bodyEstimated ? "estimated from the lungs" : "from the mask's source slice");
             QualitySample qs{request.masks[m].file, made[k].seed, made[k].image, made[k].labels, ""};
             if (judge) {
                 const std::size_t n = made[k].labels.pixels().size();
@@ -437,7 +440,11 @@ QualityResult measureQuality(const QualityRequest& request) {
             plain.count = 1;
             plain.randomizedCondition = false;
             std::vector<std::vector<gan::ScaleOutput>> given;
-            for (const QualityMask& m : request.masks) given.push_back(synth.scaleOutputs(m.labels, plain));
+            for (const QualityMask& m : request.masks) {
+                plain.bodySource = m.source;
+                plain.bodySourceIsHu = m.sourceIsHu;
+                given.push_back(synth.scaleOutputs(m.labels, plain));
+            }
             j.set("per_scale", perScaleTexture(result.real, result.trainingLabels, result.scales, given, givenTopLabels, scaled, threshold));
             result.givenScales = std::move(given.front());
             result.givenLabels = std::move(givenTopLabels.front());

@@ -24,6 +24,10 @@ namespace ctsw::eval {
 struct QualityMask {
     std::string file;  // where it came from, for the report
     LabelSlice labels;
+    // The slice the mask was drawn on (HU, or 8-bit grey when !sourceIsHu), when known: a
+    // body_condition model takes the body outline from it instead of estimating it from the lungs.
+    std::optional<Slice<float>> source;
+    bool sourceIsHu = true;
 };
 
 struct QualityRequest {

@@ -11,14 +11,40 @@ namespace fs = std::filesystem;
 
 namespace ctsw {
 
-bool isMaskFile(const std::string& path) {
+namespace {
+// The length of the slice extension `path`'s name ends with (0: none).
+std::size_t sliceExtensionLength(const std::string& path) {
     std::string p = fs::path(path).filename().string();
     for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (const char* ext : {".png", ".npy", ".nii", ".nii.gz", ".jpg", ".jpeg"}) {
+    for (const char* ext : {".nii.gz", ".png", ".npy", ".nii", ".jpg", ".jpeg"}) {
         const std::string e = ext;
-        if (p.size() > e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0) return true;
+        if (p.size() > e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0) return e.size();
     }
-    return false;
+    return 0;
+}
+}  // namespace
+
+bool isMaskFile(const std::string& path) { return sliceExtensionLength(path) > 0; }
+
+std::string sliceFileStem(const std::string& path) {
+    const std::string name = fs::path(path).filename().string();
+    return name.substr(0, name.size() - sliceExtensionLength(name));
+}
+
+std::string sliceFileWithStem(const std::string& dir, const std::string& stem) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw IoError(dir, "no such folder");
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file(ec) && isMaskFile(e.path().string()) && sliceFileStem(e.path().string()) == stem) found.push_back(e.path().string());
+    if (ec) throw IoError(dir, "cannot list the folder: " + ec.message());
+    if (found.empty()) throw IoError(dir, "holds no image named " + stem + " (.png, .jpg, .npy, .nii or .nii.gz)");
+    if (found.size() > 1) {
+        std::sort(found.begin(), found.end());
+        throw IoError(dir, "holds " + std::to_string(found.size()) + " images named " + stem + " (" + fs::path(found[0]).filename().string() + ", " +
+                               fs::path(found[1]).filename().string() + "): keep one");
+    }
+    return found.front();
 }
 
 std::vector<std::string> maskFilesInFolder(const std::string& dir) {

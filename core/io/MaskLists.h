@@ -15,5 +15,11 @@ std::vector<std::string> maskFilesInFolder(const std::string& dir);
 // One path a line, relative paths against the list's folder; blank lines, surrounding blanks and
 // `#` comments skipped. IoError naming the list when it cannot be read or lists nothing.
 std::vector<std::string> readMaskList(const std::string& listFile);
+// A slice file's name without its slice extension (the list above): "29.nii.gz" -> "29".
+std::string sliceFileStem(const std::string& path);
+// The one slice file in `dir` whose stem is `stem` (any of the extensions above, case-insensitive):
+// the image a mask of the same name was drawn on. IoError naming the folder when there is none or
+// more than one.
+std::string sliceFileWithStem(const std::string& dir, const std::string& stem);
 
 }  // namespace ctsw

@@ -387,6 +387,27 @@ TEST_F(CliGanData, LesionsFromMedSegMasksLandInsideTheLungWithinTheBurdenRepeata
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("lies on no slice"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("slice0010_000.png"), std::string::npos) << r.err;
+    // --images DIR: each mask's image of the same name, whatever its format, is its source.
+    fs::create_directories(work_.file("imgs"));
+    ASSERT_EQ(run("convert " + shellQuote(ct) + " --slice 10 " + shellQuote(work_.file("imgs/slice0010_000.nii.gz"))).exitCode, 0);
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --mask " + shellQuote(work_.file("c/masks/slice0010_000.png")) + " --images " +
+            shellQuote(work_.file("imgs")) + " --count 1 --threads 1 --out " + shellQuote(work_.file("bi")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(readJsonFile(work_.file("bi/manifest.json")).stringOr("body_outline", ""), "from each mask's source slice");
+    // quality takes the same: each sample says where its body outline came from.
+    r = run("quality --model " + shellQuote(work_.file("bm")) + " --mask " + shellQuote(work_.file("c/masks/slice0010_000.png")) + " --images " +
+            shellQuote(work_.file("imgs")) + " --count 1 --threads 1 --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out).at("samples")[0].at("body_outline").asString(), "from the mask's source slice");
+    r = run("quality --model " + shellQuote(work_.file("bm")) + " --mask " + shellQuote(work_.file("c/masks/slice0010_000.png")) + " --count 1 --threads 1 --json");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(Json::parse(r.out).at("samples")[0].at("body_outline").asString(), "estimated from the lungs");
+    // A mask without an image of its name is refused, naming the folder and the name.
+    r = run("synthesize --model " + shellQuote(work_.file("bm")) + " --mask " + shellQuote(work_.file("a/masks/slice0011_000.png")) + " --images " +
+            shellQuote(work_.file("imgs")) + " --count 1 --out " + shellQuote(work_.file("bn")));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("no image named slice0011_000"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("imgs"), std::string::npos) << r.err;
     // Masks without lung, and bad bounds, are refused with the reason.
     r = run("lesions --image " + shellQuote(ct) + " --like " + shellQuote(data_ + "/medseg-covid/train/GT_multiclass/0.png") + " --like-mapping ggo-consolidation --out " +
             shellQuote(work_.file("d")));

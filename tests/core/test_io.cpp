@@ -19,6 +19,7 @@
 #include "io/ImageFiles.h"
 #include "io/ImageSource.h"
 #include "io/IoError.h"
+#include "io/MaskLists.h"
 #include "io/Npy.h"
 #include "json/Json.h"
 #include "jobs/Progress.h"
@@ -309,6 +310,25 @@ TEST(DicomUnit, MissingPathThrowsNamingIt) {
     const std::string missing = "/tmp/ctsw-no-such-folder-for-tests/x";
     const std::string msg = ioErrorOf([&] { scanDicom({missing}); });
     EXPECT_TRUE(contains(msg, missing)) << msg;
+}
+
+TEST(MaskListsUnit, AMasksImageIsFoundByItsNameWhateverTheExtension) {
+    EXPECT_EQ(sliceFileStem("/a/b/29.nii.gz"), "29");
+    EXPECT_EQ(sliceFileStem("slice.0010.PNG"), "slice.0010");
+    EXPECT_EQ(sliceFileStem("notes.txt"), "notes.txt");  // not a slice file: the whole name
+    TempDir dir("ctsw-io");
+    ctsw::test::writeFile(dir.file("29.jpg"), "x");
+    ctsw::test::writeFile(dir.file("290.png"), "x");
+    ctsw::test::writeFile(dir.file("29.txt"), "x");
+    EXPECT_EQ(sliceFileWithStem(dir.path().string(), "29"), dir.file("29.jpg"));
+    // None, or two candidates: refused naming the folder and the name.
+    std::string msg = ioErrorOf([&] { sliceFileWithStem(dir.path().string(), "31"); });
+    EXPECT_TRUE(contains(msg, dir.path().string()) && contains(msg, "no image named 31")) << msg;
+    ctsw::test::writeFile(dir.file("29.nii.gz"), "x");
+    msg = ioErrorOf([&] { sliceFileWithStem(dir.path().string(), "29"); });
+    EXPECT_TRUE(contains(msg, "2 images named 29") && contains(msg, "29.jpg") && contains(msg, "29.nii.gz")) << msg;
+    msg = ioErrorOf([&] { sliceFileWithStem(dir.file("missing"), "29"); });
+    EXPECT_TRUE(contains(msg, "no such folder")) << msg;
 }
 
 class BadInputData : public DataTest {};
