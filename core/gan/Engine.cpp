@@ -43,6 +43,9 @@ TrainingPair prepareTrainingPair(const Slice<float>& image, bool valuesAreHu, co
     pair.image = Slice<float>(size, size);
     std::copy(img.data_ptr<float>(), img.data_ptr<float>() + size * size, pair.image.pixels().begin());
     pair.labels = prepareLabels(labels, size);
+    // The trainer's body threshold and the exports' unit follow this; a caller that replaces the
+    // provenance carries it over (the CLI's InputSlice provenance holds it too).
+    pair.provenance.set("values_are_hu", valuesAreHu);
     return pair;
 }
 

@@ -355,6 +355,10 @@ TEST_CASE(ConfigRejectsImpossibleDiscriminatorAndUnknownKeys) {
 TEST_CASE(BodyConditionMarksTheAirAroundThePatientAndEstimatesItFromTheLungs) {
     // coronacases_001 slice 110 at 128 px: a full field of view, air around the body and a table.
     TrainingPair pair = realPair(128);
+    // The pair says what its values were, so that a model trained from it without the CLI (the
+    // experiment's) takes the grey-level body threshold and reports grey levels, not HU.
+    REQUIRE(pair.provenance.at("values_are_hu").asBool());
+    REQUIRE(!prepareTrainingPair(Slice<float>(8, 8), false, LabelSlice(8, 8), 8, 0, 255).provenance.at("values_are_hu").asBool());
     LabelSlice labels = pair.labels;
     const LabelSlice body = mask::bodyOutline(pair.image, mask::bodyThreshold(true, -1250, 250));
     markOutsideBody(labels, body);
