@@ -5,7 +5,6 @@
 
 #include "Args.h"
 #include "io/IoError.h"
-#include "io/MaskLists.h"
 #ifndef CTSW_ENGINE_ONLY
 #include "dataset/LesionMaskSet.h"
 #include "image/Orientation2D.h"
@@ -38,6 +37,7 @@ MaskSources::MaskSources(const MaskSourceOptions& options) : options_(options) {
     if (!options_.images.empty()) {
         std::error_code ec;
         if (!fs::is_directory(options_.images, ec)) throw IoError(options_.images, "no such folder (--images names the folder of the masks' images)");
+        images_ = sliceFilesByStem(options_.images);
         return;
     }
 #ifndef CTSW_ENGINE_ONLY
@@ -56,8 +56,12 @@ MaskSources::MaskSources(const MaskSourceOptions& options) : options_(options) {
         if (v.volume.depth() > 1) {
             volume_ = std::make_unique<Volume>();
             volume_->loaded = std::move(v);
-            return;
+        } else {
+            // One slice: the one every mask takes, from what was just read (as readInputSlice would).
+            refuseOrientOnGeometry(options_.image, options_.orientation);
+            single_ = InputSlice{extractSlice(v.volume, 0), v.info.valuesAreHu};
         }
+        return;
     }
 #endif
     if (!options_.image.empty()) single_ = readInputSlice(options_.image, options_.series, options_.slice, options_.orientation);
@@ -70,7 +74,7 @@ int MaskSources::expectHeight() const { return single_ ? single_->values.height(
 
 std::optional<InputSlice> MaskSources::forMask(const std::string& maskPath, const LabelSlice& labels, const std::optional<Geometry>& grid) const {
     if (!options_.images.empty()) {
-        const std::string image = sliceFileWithStem(options_.images, sliceFileStem(maskPath));
+        const std::string image = sliceFileWithStem(images_, options_.images, sliceFileStem(maskPath));
         InputSlice in = readInputSlice(image, "", -1, options_.orientation);
         if (in.values.width() != labels.width() || in.values.height() != labels.height())
             throw IoError(maskPath, "is " + std::to_string(labels.width()) + "x" + std::to_string(labels.height()) + " but its image " + image + " is " +

@@ -13,6 +13,7 @@
 
 #include "Args.h"
 #include "SliceFiles.h"
+#include "io/MaskLists.h"
 
 namespace ctsw::cli {
 
@@ -41,6 +42,7 @@ public:
 private:
     struct Volume;
     MaskSourceOptions options_;
+    SliceFilesByStem images_;  // --images, listed once
     std::optional<InputSlice> single_;
     std::unique_ptr<Volume> volume_;
 };

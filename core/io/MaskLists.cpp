@@ -31,21 +31,28 @@ std::string sliceFileStem(const std::string& path) {
     return name.substr(0, name.size() - sliceExtensionLength(name));
 }
 
-std::string sliceFileWithStem(const std::string& dir, const std::string& stem) {
+SliceFilesByStem sliceFilesByStem(const std::string& dir) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) throw IoError(dir, "no such folder");
-    std::vector<std::string> found;
+    SliceFilesByStem files;
     for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file(ec) && isMaskFile(e.path().string()) && sliceFileStem(e.path().string()) == stem) found.push_back(e.path().string());
+        if (e.is_regular_file(ec) && isMaskFile(e.path().string())) files[sliceFileStem(e.path().string())].push_back(e.path().string());
     if (ec) throw IoError(dir, "cannot list the folder: " + ec.message());
-    if (found.empty()) throw IoError(dir, "holds no image named " + stem + " (.png, .jpg, .npy, .nii or .nii.gz)");
-    if (found.size() > 1) {
-        std::sort(found.begin(), found.end());
+    for (auto& [stem, paths] : files) std::sort(paths.begin(), paths.end());
+    return files;
+}
+
+std::string sliceFileWithStem(const SliceFilesByStem& files, const std::string& dir, const std::string& stem) {
+    const auto it = files.find(stem);
+    if (it == files.end()) throw IoError(dir, "holds no image named " + stem + " (.png, .jpg, .npy, .nii or .nii.gz)");
+    const std::vector<std::string>& found = it->second;
+    if (found.size() > 1)
         throw IoError(dir, "holds " + std::to_string(found.size()) + " images named " + stem + " (" + fs::path(found[0]).filename().string() + ", " +
                                fs::path(found[1]).filename().string() + "): keep one");
-    }
     return found.front();
 }
+
+std::string sliceFileWithStem(const std::string& dir, const std::string& stem) { return sliceFileWithStem(sliceFilesByStem(dir), dir, stem); }
 
 std::vector<std::string> maskFilesInFolder(const std::string& dir) {
     std::error_code ec;

@@ -2,6 +2,7 @@
 // Which files are masks, and the lists of masks the CLI, batch plans and the workbench's Dataset panel
 // take: a folder of mask files or a text file with one path a line. Plain C++ (the engine-only build
 // uses it too).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,14 @@ std::vector<std::string> maskFilesInFolder(const std::string& dir);
 std::vector<std::string> readMaskList(const std::string& listFile);
 // A slice file's name without its slice extension (the list above): "29.nii.gz" -> "29".
 std::string sliceFileStem(const std::string& path);
-// The one slice file in `dir` whose stem is `stem` (any of the extensions above, case-insensitive):
-// the image a mask of the same name was drawn on. IoError naming the folder when there is none or
-// more than one.
+// The slice files directly in `dir` by stem, each stem's paths sorted; listed once so that many masks
+// can look up their images. IoError naming the folder when it is missing or cannot be listed.
+using SliceFilesByStem = std::map<std::string, std::vector<std::string>>;
+SliceFilesByStem sliceFilesByStem(const std::string& dir);
+// The one slice file of `files` (the listing of `dir`) whose stem is `stem`: the image a mask of the
+// same name was drawn on. IoError naming the folder when there is none or more than one.
+std::string sliceFileWithStem(const SliceFilesByStem& files, const std::string& dir, const std::string& stem);
+// The same, listing `dir` for this one lookup.
 std::string sliceFileWithStem(const std::string& dir, const std::string& stem);
 
 }  // namespace ctsw
