@@ -199,6 +199,10 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
         n.stage2->to(dev);
         cascade.scales().push_back(n);
     }
+    // Synthesis takes the product's precision (Synthesizer's "auto": bf16 autocast from 128 px where the
+    // CPU has bf16 kernels); the fp32 figure beside it is the same batch in fp32, same run.
+    const bool synthesisBf16 = !dev.is_cuda() && cpuUsesBf16("auto");
+    cascade.setCpuBf16(synthesisBf16);
     auto one = topLabels;
     const double single = msPer([&] { cascade.run(one, c.scaleCount(), true, false); }, o.iterations, dev);
     const double eight = msPer([&] { for (int i = 0; i < 8; ++i) cascade.run(one, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
@@ -206,8 +210,16 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
     auto batch8 = topLabels.expand({8, 1, -1, -1}).contiguous();
     const double batched = msPer([&] { cascade.run(batch8, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
     // The Preview gallery's 8 samples run as one batch (Synthesizer batches samples without dropout).
-    std::printf("\nsynthesis at %dx%d: one sample %.0f ms, 8 samples one by one %.0f ms, 8 samples as one batch %.0f ms%s\n", top, top, single, eight, batched,
+    std::printf("\nsynthesis at %dx%d in %s: one sample %.0f ms, 8 samples one by one %.0f ms, 8 samples as one batch %.0f ms%s\n", top, top,
+                synthesisBf16 ? "bf16 autocast from 128 px" : "fp32", single, eight, batched,
                 name == "fast" ? (batched <= 150 ? "  (target <= 150 ms: met)" : "  (target <= 150 ms: NOT met)") : "");
+    double batchedFp32 = batched;
+    if (synthesisBf16) {
+        cascade.setCpuBf16(false);
+        batchedFp32 = msPer([&] { cascade.run(batch8, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
+        cascade.setCpuBf16(true);
+        std::printf("8 samples as one batch in fp32: %.0f ms (bf16 %.2fx faster)\n", batchedFp32, batchedFp32 / batched);
+    }
     {
         // Where the batched synthesis spends its time: each stage's generator, timed between the
         // cascade's stage callbacks (stage 1's figure includes the condition and the upsampling).
@@ -227,11 +239,14 @@ void benchPreset(const std::string& name, const Options& o, torch::Device dev, b
             std::printf("| %d | %.1f | %.1f |\n", c.sizes[static_cast<std::size_t>(s)], stageMs[static_cast<std::size_t>(2 * s)], stageMs[static_cast<std::size_t>(2 * s + 1)]);
     }
     if (!dev.is_cuda()) {
-        // The transposed convolutions as LibTorch's own CPU kernel instead of the phase form, same run.
+        // The transposed convolutions as LibTorch's own CPU kernel instead of the phase form, same run,
+        // in fp32 (Debian's LibTorch has no bf16 CPU kernel for them).
+        cascade.setCpuBf16(false);
         setTransposedConvByPhases(false);
         const double moduleBatched = msPer([&] { cascade.run(batch8, c.scaleCount(), true, false); }, std::max(1, o.iterations / 2), dev);
         setTransposedConvByPhases(true);
-        std::printf("8 samples as one batch with LibTorch's transposed convolution: %.0f ms (phase form %.2fx faster)\n", moduleBatched, moduleBatched / batched);
+        std::printf("8 samples as one batch in fp32 with LibTorch's transposed convolution: %.0f ms (phase form %.2fx faster)\n", moduleBatched,
+                    moduleBatched / batchedFp32);
     }
 }
 

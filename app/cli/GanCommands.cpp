@@ -169,7 +169,7 @@ int runTrain(const std::vector<std::string>& argv) {
 
 int runSynthesize(const std::vector<std::string>& argv) {
     Args args(argv, {"model", "model2", "mask", "masks", "mask-list", "count", "seed", "out", "device", "threads", "mapping", "slice", "orient", "alpha", "rc-magnitudes",
-                     "judge", "min-dice", "layout", "dataset-id", "name", "image", "images", "series"},
+                     "judge", "min-dice", "layout", "dataset-id", "name", "image", "images", "series", "precision"},
               {"no-rc", "dropout", "fuse", "overwrite"});
     if (!args.has("model")) throw UsageError("synthesize needs --model MODEL_DIR");
     if (!args.has("out")) throw UsageError("synthesize needs --out DIR");
@@ -196,7 +196,8 @@ int runSynthesize(const std::vector<std::string>& argv) {
     gan::setThreads(args.intValue("threads", 0));
     std::unique_ptr<gan::Synthesizer> synth;
     try {
-        synth = std::make_unique<gan::Synthesizer>(args.value("model"), args.value("device", "auto"), fuse ? args.value("model2") : std::string());
+        synth = std::make_unique<gan::Synthesizer>(args.value("model"), args.value("device", "auto"), fuse ? args.value("model2") : std::string(),
+                                                   args.oneOf("precision", {"auto", "fp32", "bf16"}));
     } catch (const std::runtime_error& e) {
         std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
         return kBadInput;
@@ -280,8 +281,8 @@ int runSynthesize(const std::vector<std::string>& argv) {
         std::fprintf(stderr, "cosingan synthesize: %s\n", e.what());
         return kBadInput;
     }
-    std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample)\n", result.samples, result.folder.c_str(), result.seconds,
-                result.seconds / std::max(1, result.samples));
+    std::printf("wrote %d samples to %s in %.2f s (%.3f s per sample; %s)\n", result.samples, result.folder.c_str(), result.seconds,
+                result.seconds / std::max(1, result.samples), synth->precision().c_str());
     if (result.bodyEstimated > 0)
         std::printf("note: %d of %zu masks had no source slice; the model's body outline was estimated from their lungs (give --image IMG for the slice the masks belong to, or --images DIR for an image per mask)\n",
                     result.bodyEstimated, inputs.size());

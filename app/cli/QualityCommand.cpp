@@ -61,7 +61,7 @@ eval::ImageGrid scaleGrid(const eval::QualityResult& result) {
 
 int runQuality(const std::vector<std::string>& argv) {
     Args args(argv, {"model", "judge", "masks", "mask-list", "mask", "mapping", "orient", "count", "seed", "out", "threads", "min-lung-dice", "min-infection-dice",
-                     "image", "images", "series", "slice"},
+                     "image", "images", "series", "slice", "precision"},
               {"json"});
     if (!args.has("model")) throw UsageError("quality needs --model MODEL_DIR");
     if (int(args.has("mask")) + int(args.has("masks")) + int(args.has("mask-list")) > 1)
@@ -73,6 +73,7 @@ int runQuality(const std::vector<std::string>& argv) {
     if (request.count < 1) throw UsageError("--count must be at least 1");
     request.seed = static_cast<std::uint64_t>(args.intValue("seed", 1));
     request.threads = args.intValue("threads", 0);
+    request.precision = args.oneOf("precision", {"auto", "fp32", "bf16"});
     if (args.has("min-lung-dice")) request.minLungDice = std::stod(args.value("min-lung-dice"));
     if (args.has("min-infection-dice")) request.minInfectionDice = std::stod(args.value("min-infection-dice"));
     const bool anyMask = args.has("mask") || args.has("masks") || args.has("mask-list");

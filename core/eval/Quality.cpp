@@ -221,7 +221,7 @@ QualityResult measureQuality(const QualityRequest& request) {
     gan::setThreads(request.threads);
     const gan::ModelInfo info = gan::readModelInfo(request.modelDir);
     if (!info.complete) throw std::runtime_error(request.modelDir + ": the model has not finished training");
-    gan::Synthesizer synth(request.modelDir, request.device);
+    gan::Synthesizer synth(request.modelDir, request.device, {}, request.precision);
     const gan::GanConfig& cfg = synth.config();
     const ModelSource source = readModelSource(request.modelDir, info);
     const bool hu = source.hu;
@@ -238,6 +238,7 @@ QualityResult measureQuality(const QualityRequest& request) {
     report.set("preset", cfg.preset);
     report.set("top_size", synth.topSize());
     report.set("unit", unitName);
+    report.set("precision", synth.precision());
 
     // self: the training mask, randomized condition off.
     // Masks of the training slice take its body outline (for models trained with body_condition).

@@ -39,6 +39,7 @@ struct QualityRequest {
     int diversitySeeds = 8;         // samples of the training mask for the spread
     double minLungDice = 0.7, minInfectionDice = 0.3;  // below: the sample is "suspect"
     std::string device = "cpu";
+    std::string precision = "auto";  // synthesis arithmetic (gan::Synthesizer)
     int threads = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "gan/Augment.h"
+#include "gan/Precision.h"
 #include "io/AtomicWrite.h"
 #include "io/Fnv.h"
 
@@ -52,14 +53,15 @@ torch::Tensor Cascade::run(const torch::Tensor& labels, int upTo, bool rc, bool 
         auto c = conditionAt(labels, s, rc, static_cast<std::size_t>(s) < uniforms.size() ? uniforms[static_cast<std::size_t>(s)] : torch::Tensor());
         auto prev = s == 0 ? torch::zeros_like(c) : upsampleImage(x, size);
         ScaleNets& n = scales_[static_cast<std::size_t>(s)];
+        CpuBf16Autocast autocast(cpuBf16_ && size >= kBf16MinSize);
         n.stage1->eval();
         n.stage1->setDropoutActive(dropout);
-        x = applyGenerator(n.stage1, c, prev, config_.residual);
+        x = applyGenerator(n.stage1, c, prev, config_.residual).to(torch::kFloat32);
         if (observe) observe(s, 1, x);
         if (n.stage2) {
             n.stage2->eval();
             n.stage2->setDropoutActive(dropout);
-            x = applyGenerator(n.stage2, c, x, config_.residual);
+            x = applyGenerator(n.stage2, c, x, config_.residual).to(torch::kFloat32);
             if (observe) observe(s, 2, x);
         }
     }

@@ -257,6 +257,7 @@ DatasetResult exportDataset(Synthesizer& synth, const std::vector<MaskInput>& ma
         manifest.set("model", options.modelPath);
         if (!options.secondModelPath.empty()) manifest.set("model2", options.secondModelPath);
         manifest.set("model_id", synth.modelId());
+        manifest.set("precision", synth.precision());
         Json opts = Json::object();
         opts.set("count_per_mask", options.synthesis.count);
         opts.set("seed", static_cast<double>(options.synthesis.seed));

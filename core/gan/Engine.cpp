@@ -201,9 +201,11 @@ std::string cpuKernelPathFor(const std::string& cpuFlags) {
     std::string path = "fp32";
     if (flags.count("avx512f")) path += " on oneDNN's AVX-512 kernels";
     else if (flags.count("avx2")) path += " on oneDNN's AVX2 kernels";
-    if (flags.count("amx_bf16")) path += "; bf16 autocast on AMX for the U-Net segmenters (CoSinGAN stays fp32 unless --precision bf16)";
+    if (flags.count("amx_bf16"))
+        path += "; bf16 autocast on AMX for the U-Net segmenters and CoSinGAN synthesis from 128 px (CoSinGAN training stays fp32 unless --precision bf16)";
     else if (flags.count("avx512_bf16"))
-        path += "; bf16 autocast on AVX512-BF16 for the U-Net segmenters (CoSinGAN stays fp32 unless --precision bf16: slower there without AMX)";
+        path += "; bf16 autocast on AVX512-BF16 for the U-Net segmenters and CoSinGAN synthesis from 128 px (CoSinGAN training stays fp32 unless --precision "
+                "bf16: slower there without AMX)";
     return path;
 }
 

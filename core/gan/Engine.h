@@ -111,7 +111,10 @@ class Synthesizer {
 public:
     // Loads and verifies a model folder (and an optional second model for fusion). Throws
     // std::runtime_error naming the file for a missing, truncated, corrupt or foreign file.
-    explicit Synthesizer(const std::string& modelDir, const std::string& device = "auto", const std::string& secondModelDir = {});
+    // precision (auto, fp32, bf16; std::invalid_argument otherwise): on the CPU, "auto" runs the
+    // scales from 128 px in bf16 autocast where the CPU has bf16 kernels (cpuUsesBf16), fp32 elsewhere.
+    explicit Synthesizer(const std::string& modelDir, const std::string& device = "auto", const std::string& secondModelDir = {},
+                         const std::string& precision = "auto");
     ~Synthesizer();
     Synthesizer(const Synthesizer&) = delete;
     Synthesizer& operator=(const Synthesizer&) = delete;
@@ -120,6 +123,8 @@ public:
     const GanConfig& config() const;
     std::string modelId() const;  // content hash of the weights
     bool hasSecondModel() const;
+    // The arithmetic synthesis runs in: "fp32", or "bf16 autocast from 128 px, fp32 below".
+    std::string precision() const;
     // Labels of any size are padded and resized to the top size.
     std::vector<SynthesizedSample> synthesize(const LabelSlice& labels, const SynthesisOptions& options);
     // Every scale's stage outputs for `labels` (first model only, randomized condition and dropout off).

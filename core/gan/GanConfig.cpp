@@ -109,6 +109,7 @@ void GanConfig::validate() const {
     if (noAugmentProbability < 0 || noAugmentProbability > 1) fail("no_augment_probability must be in [0, 1]");
     if (lesionPasteProbability < 0 || lesionPasteProbability > 1) fail("lesion_paste_probability must be in [0, 1]");
     if (lesionPieceProbability < 0 || lesionPieceProbability > 1) fail("lesion_piece_probability must be in [0, 1]");
+    if (!(unpairedLayoutWeight >= 0) || unpairedLayoutWeight > 100) fail("unpaired_layout_weight must be in [0, 100]");
     if (checkpointEvery < 1) fail("checkpoint_every must be positive");
     if (!iterationFactors.empty() && iterationFactors.size() != sizes.size()) fail("iteration_factors needs one entry per scale");
     for (double f : iterationFactors)
@@ -161,6 +162,7 @@ Json GanConfig::toJson() const {
     j.set("beta2", beta2);
     j.set("weight_adversarial", weightAdversarial);
     if (!adversarialFactors.empty()) j.set("adversarial_factors", Json::arrayOf(adversarialFactors));
+    j.set("unpaired_layout_weight", unpairedLayoutWeight);
     j.set("weight_wppl", weightWppl);
     j.set("weight_msssim", weightMsssim);
     j.set("weight_vgg", weightVgg);
@@ -250,6 +252,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "no_augment_probability") noAugmentProbability = v.asNumber();
             else if (key == "lesion_paste_probability") lesionPasteProbability = v.asNumber();
             else if (key == "lesion_piece_probability") lesionPieceProbability = v.asNumber();
+            else if (key == "unpaired_layout_weight") unpairedLayoutWeight = v.asNumber();
             else if (key == "rc_background") rcBackground = v.asNumber();
             else if (key == "rc_lung") rcLung = v.asNumber();
             else if (key == "rc_infection") rcInfection = v.asNumber();

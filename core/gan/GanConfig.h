@@ -69,6 +69,12 @@ struct GanConfig {
     // (docs/cosingan.md measures it); a small factor there keeps the slice's own texture.
     std::vector<double> adversarialFactors;
     double adversarialWeightAt(int scale) const;
+    // The adversarial term on layouts the slice never had (its mask alone, deformed far more than the
+    // paired augmentation deforms it, with no image to follow), as a multiple of the scale's own
+    // adversarial weight (0 = off). Paired losses teach the generator the slice's texture where the
+    // slice has it; a layout without an image has only the discriminator to say that lung has
+    // vessels, which is what a mask from another slice needs (docs/cosingan.md measures it).
+    double unpairedLayoutWeight = 0.0;
     std::array<double, 3> classWeights{0.1, 0.5, 1.0};
     std::string vggWeights;   // user-supplied VGG19 features file; empty = MS-FVL off (said everywhere)
     std::string unetWeights;  // a trained feature U-Net; empty = train one on the slice

@@ -6,6 +6,7 @@
 
 #include "gan/Cascade.h"
 #include "gan/Engine.h"
+#include "gan/Precision.h"
 #include "io/Fnv.h"
 #include "io/Npy.h"
 #include "mask/LungMask.h"
@@ -81,7 +82,9 @@ namespace {
 torch::Tensor withoutOutside(const torch::Tensor& labels) { return torch::where(labels > 2.5, torch::zeros_like(labels), labels); }
 }  // namespace
 
-Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceRequest, const std::string& secondDir) : impl_(std::make_unique<Impl>()) {
+Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceRequest, const std::string& secondDir, const std::string& precision)
+    : impl_(std::make_unique<Impl>()) {
+    const bool bf16 = cpuUsesBf16(precision);  // checks the request before any file is read
     const DeviceInfo d = resolveDevice(deviceRequest);
     impl_->device = d.cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     impl_->first = loadCascade(dir, impl_->device, impl_->id);
@@ -101,6 +104,9 @@ Synthesizer::Synthesizer(const std::string& dir, const std::string& deviceReques
             throw std::runtime_error(secondDir + ": top size " + std::to_string(impl_->second->config().topSize()) + " differs from the first model's " +
                                      std::to_string(impl_->first->config().topSize()) + "; fusion needs equal sizes");
     }
+    const bool cpuBf16 = bf16 && !d.cuda;
+    impl_->first->setCpuBf16(cpuBf16);
+    if (impl_->second) impl_->second->setCpuBf16(cpuBf16);
 }
 
 Synthesizer::~Synthesizer() = default;
@@ -109,6 +115,9 @@ int Synthesizer::topSize() const { return impl_->first->config().topSize(); }
 const GanConfig& Synthesizer::config() const { return impl_->first->config(); }
 std::string Synthesizer::modelId() const { return impl_->second ? impl_->id + "+" + impl_->secondId : impl_->id; }
 bool Synthesizer::hasSecondModel() const { return impl_->second != nullptr; }
+std::string Synthesizer::precision() const {
+    return impl_->first->cpuBf16() ? "bf16 autocast from " + std::to_string(kBf16MinSize) + " px, fp32 below" : "fp32";
+}
 
 std::vector<ScaleOutput> Synthesizer::scaleOutputs(const LabelSlice& labelsIn, const SynthesisOptions& o) {
     torch::NoGradGuard guard;

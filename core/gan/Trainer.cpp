@@ -77,6 +77,7 @@ private:
     bool trainStage(int scale, int stage);
     void checkpoint(int scale, int stage, int iteration, torch::nn::Module& g, torch::nn::Module& d, torch::optim::Adam& og, torch::optim::Adam& od);
     std::pair<torch::Tensor, torch::Tensor> augmentedBatch(int scale, int stage, int batch);
+    std::pair<torch::Tensor, torch::Tensor> unpairedLayouts(int batch);
     // Relative cost of one iteration at a scale: pixels plus a fixed per-iteration overhead (about a
     // 74 px image's worth on CPU, from bench_gan), so early ETAs are not inflated by small scales.
     double costOf(int scale) const { const double s = cfg().sizes[static_cast<std::size_t>(scale)]; return s * s + 5500.0; }
@@ -306,6 +307,24 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::augmentedBatch(int scale, int s
     return augment(img, lab, s);
 }
 
+std::pair<torch::Tensor, torch::Tensor> Trainer::unpairedLayouts(int batch) {
+    // Deformations far beyond the paired ones (smooth displacements of up to 120 px at 512 over 32 px,
+    // the scale of a lobe rather than a vessel), with the slice's lesions moved about as in pairing:
+    // masks unlike the slice's own, as a mask from another slice is.
+    const GanConfig& c = cfg();
+    auto img = image_.expand({batch, 1, -1, -1}).contiguous();
+    auto lab = labels_.expand({batch, 1, -1, -1}).contiguous();
+    std::tie(img, lab) = pasteLesions(img, lab, c.lesionPasteProbability, c.lesionPieceProbability);
+    AugmentStrength s;
+    s.cropMin = c.strongCropMin;
+    s.rotationDeg = c.strongRotationDeg;
+    s.verticalFlip = c.verticalFlip;
+    s.elasticAlpha = std::max(120.0, c.elasticAlpha);
+    s.elasticSigma = std::max(32.0, c.elasticSigma);
+    s.labelFill = c.bodyCondition ? kOutsideBody : 0.0f;
+    return augment(img, lab, s);
+}
+
 void Trainer::checkpoint(int scale, int stage, int iteration, torch::nn::Module& g, torch::nn::Module& d, torch::optim::Adam& og, torch::optim::Adam& od) {
     CheckpointFolder(path("checkpoint")).save(scale, stage, iteration, ganCheckpointParts(g, d, og, od));
     Json e = Json::object();
@@ -412,11 +431,34 @@ bool Trainer::trainStage(int s, int stage) {
         // reach the generator, so it would only cost time).
         const double weightAdv = c.adversarialWeightAt(s);
         const bool adversarial = weightAdv > 0;
-        torch::Tensor lossD, adv;
+        // Unpaired layouts: the generator's picture of a strongly deformed mask, judged by the
+        // discriminator alone (no reconstruction term pulls it to the deformed slice's pixels).
+        const bool unpaired = adversarial && c.unpairedLayoutWeight > 0;
+        torch::Tensor condU, fakeU, realU;
+        if (unpaired) {
+            auto [imgU, labU] = unpairedLayouts(batch);
+            realU = resizeImage(imgU, size);
+            condU = encodeCondition(resizeLabels(labU, size), false, 0, 0, 0);
+            torch::Tensor prevU = s == 0 ? torch::zeros_like(condU) : upsampleImage(cascade_->run(labU, s, c.rcWhileTraining, c.rcWhileTraining), size);
+            if (stage == 2) {
+                torch::NoGradGuard ng;
+                prevU = applyGenerator(nets.stage1, condU, prevU, c.residual);
+            }
+            CpuBf16Autocast autocast(bf16);
+            fakeU = applyGenerator(g, condU, prevU, c.residual).to(torch::kFloat32);
+        }
+        auto discriminateUnpaired = [&](const torch::Tensor& image) {
+            CpuBf16Autocast autocast(bf16);
+            return d->forward(torch::cat({condU, image}, 1)).to(torch::kFloat32);
+        };
+        torch::Tensor lossD, adv, advU;
         if (adversarial) {
             setRequiresGrad(*d, true);
             optD.zero_grad();
             lossD = 0.5 * (bceWithLogits(discriminate(real), 1.0f) + bceWithLogits(discriminate(fake.detach()), 0.0f));
+            // The deformed slice is the discriminator's real example of such a layout, so it has to
+            // judge the picture, not tell the layouts apart; the generator never sees that image.
+            if (unpaired) lossD = 0.5 * (lossD + 0.5 * (bceWithLogits(discriminateUnpaired(realU), 1.0f) + bceWithLogits(discriminateUnpaired(fakeU.detach()), 0.0f)));
             lossD.backward();
             optD.step();
         }
@@ -425,6 +467,7 @@ bool Trainer::trainStage(int s, int stage) {
         setRequiresGrad(*d, false);
         optG.zero_grad();
         if (adversarial) adv = bceWithLogits(discriminate(fake), 1.0f);
+        if (unpaired) advU = bceWithLogits(discriminateUnpaired(fakeU), 1.0f);
         auto lw = wppl(fake, real, classWeightMap(lab, c.classWeights));
         auto ls = 1 - msssim(fake, real);
         torch::Tensor lv = vgg_ ? vggFeatureLoss(vgg_, fake, real) : torch::zeros({}, fake.options());
@@ -432,6 +475,7 @@ bool Trainer::trainStage(int s, int stage) {
         auto lossG = c.weightWppl * lw + c.weightMsssim * ls + (vgg_ ? c.weightVgg : 0.0) * lv + (unet_ ? c.weightUnet : 0.0) * lu;
 
         if (adversarial) lossG = lossG + weightAdv * adv;
+        if (unpaired) lossG = lossG + weightAdv * c.unpairedLayoutWeight * advU;
         // Without the adversarial term the event carries no D and adversarial losses (the curves show
         // a gap rather than a misleading zero).
         std::map<std::string, double> values = {{"loss_wppl", lw.item<double>()}, {"loss_msssim", ls.item<double>()}, {"loss_vgg", lv.item<double>()},
@@ -440,6 +484,7 @@ bool Trainer::trainStage(int s, int stage) {
             values["loss_d"] = lossD.item<double>();
             values["loss_g_adv"] = adv.item<double>();
         }
+        if (unpaired) values["loss_g_adv_unpaired"] = advU.item<double>();
         for (const auto& [name, v] : values) {
             if (!std::isfinite(v)) {
                 Json e = Json::object();

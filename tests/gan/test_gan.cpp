@@ -219,9 +219,9 @@ TEST_CASE(CpuKernelPathNamesWhatTheFlagsOffer) {
     // The path names the kernels oneDNN takes and which networks take bf16.
     const std::string bf16WithoutAmx = cpuKernelPathFor(" fpu sse2 avx2 avx512f avx512_bf16 ");
     REQUIRE(bf16WithoutAmx.rfind("fp32 on oneDNN's AVX-512 kernels", 0) == 0);
-    REQUIRE(bf16WithoutAmx.find("bf16 autocast on AVX512-BF16 for the U-Net segmenters") != std::string::npos);
+    REQUIRE(bf16WithoutAmx.find("bf16 autocast on AVX512-BF16 for the U-Net segmenters and CoSinGAN synthesis from 128 px") != std::string::npos);
     const std::string amx = cpuKernelPathFor("avx2 avx512f avx512_bf16 amx_bf16 amx_tile");
-    REQUIRE(amx.find("bf16 autocast on AMX for the U-Net segmenters") != std::string::npos && amx.find("AVX512-BF16") == std::string::npos);
+    REQUIRE(amx.find("bf16 autocast on AMX for the U-Net segmenters and CoSinGAN synthesis") != std::string::npos && amx.find("AVX512-BF16") == std::string::npos);
     REQUIRE(cpuHasBf16KernelsFor("avx512f avx512_bf16"));
     REQUIRE(cpuHasBf16KernelsFor("amx_bf16"));
     REQUIRE(!cpuHasBf16KernelsFor("avx512f avx2 avx512_bf16x"));
@@ -272,6 +272,42 @@ TEST_CASE(Bf16AutocastRunsConvolutionsInBf16ForItsScopeAndKeepsGradientsFp32) {
         doubled = conv->forward(x).to(torch::kFloat32);
     }
     REQUIRE((doubled - 2 * after).abs().max().item<double>() < 0.05 * doubled.abs().max().item<double>());
+}
+
+TEST_CASE(CascadeInBf16RunsTheScalesFrom128PxInBf16AndHandsOnFp32) {
+    // Synthesis's bf16 path: scales below kBf16MinSize are fp32 (bit for bit), the 128 px scale is bf16
+    // (close to fp32, not equal), and every stage hands on fp32.
+    GanConfig c = GanConfig::fromPreset("fast");
+    c.sizes = {64, 128};
+    c.generatorDowns = {5, 6};
+    c.discriminatorLayers = {4, 5};
+    c.adversarialFactors = {};
+    torch::manual_seed(5);
+    Cascade cascade(c, torch::kCPU);
+    for (int s = 0; s < 2; ++s) {
+        ScaleNets n;
+        n.stage1 = cascade.makeGenerator(s);
+        n.stage2 = cascade.makeGenerator(s);
+        initWeights(*n.stage1);
+        initWeights(*n.stage2);
+        cascade.scales().push_back(n);
+    }
+    const auto labels = torch::randint(0, 3, {2, 1, 128, 128}).to(torch::kFloat);
+    auto runOnce = [&](bool bf16, std::vector<torch::Tensor>& stages) {
+        cascade.setCpuBf16(bf16);
+        return cascade.run(labels, 2, false, false, {}, [&](int, int, const torch::Tensor& x) {
+            REQUIRE(x.scalar_type() == torch::kFloat32);
+            stages.push_back(x.clone());
+        });
+    };
+    std::vector<torch::Tensor> fp32Stages, bf16Stages;
+    const auto fp32 = runOnce(false, fp32Stages);
+    const auto bf16 = runOnce(true, bf16Stages);
+    REQUIRE(cascade.cpuBf16());
+    REQUIRE(fp32Stages.size() == 4 && bf16Stages.size() == 4);
+    REQUIRE(torch::equal(fp32Stages[0], bf16Stages[0]) && torch::equal(fp32Stages[1], bf16Stages[1]));  // 64 px: fp32
+    const double worst = (fp32 - bf16).abs().max().item<double>(), mean = (fp32 - bf16).abs().mean().item<double>();
+    REQUIRE_MSG(worst > 0 && mean < 0.02, "128 px in bf16 against fp32: max " << worst << ", mean " << mean);
 }
 
 TEST_CASE(PaperWidthGeneratorHasPix2pixParameterCount) {
@@ -650,6 +686,18 @@ TEST_CASE(SmokeTrainingLowersReconstructionLossAndSynthesizes) {
 
     Synthesizer synth(t / "model", "cpu");
     REQUIRE(synth.topSize() == 48);
+    // The precision is the caller's or this CPU's; a 48 px model has no scale from 128 px, so bf16
+    // leaves its pictures as they are.
+    {
+        Synthesizer inFp32(t / "model", "cpu", {}, "fp32"), inBf16(t / "model", "cpu", {}, "bf16");
+        REQUIRE(inFp32.precision() == "fp32");
+        REQUIRE(inBf16.precision() == "bf16 autocast from 128 px, fp32 below");
+        REQUIRE(synth.precision() == (cpuUsesBf16("auto") ? inBf16.precision() : inFp32.precision()));
+        SynthesisOptions clean;
+        clean.randomizedCondition = false;
+        REQUIRE(inFp32.synthesize(pair.labels, clean).front().image.pixels() == inBf16.synthesize(pair.labels, clean).front().image.pixels());
+        REQUIRE_THROWS_WITH(Synthesizer(t / "model", "cpu", {}, "fp16"), "unknown precision");
+    }
     SynthesisOptions so;
     so.count = 3;
     so.seed = 11;
@@ -754,6 +802,34 @@ TEST_CASE(AScaleWithoutTheAdversarialTermTrainsNoDiscriminatorAndOnlyThatScaleCh
     requireOnlyScaleOneDiffers(t / "with", t / "without");
     Synthesizer s(t / "without", "cpu");
     REQUIRE(s.synthesize(pair.labels, SynthesisOptions{}).size() == 1);
+}
+
+TEST_CASE(UnpairedLayoutsReachTheGeneratorOnlyWhereTheScaleHasADiscriminator) {
+    // The term needs a discriminator: scale 0 (none) trains exactly as without it, scale 1 (one) changes
+    // and reports the term's loss.
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig plain = tinyConfig();
+    plain.adversarialFactors = {0.0, 1.0};
+    GanConfig unpaired = plain;
+    unpaired.unpairedLayoutWeight = 1.0;
+    REQUIRE(unpaired.toJson().at("unpaired_layout_weight").asNumber() == 1.0);
+    TrainOptions a = quietOptions(plain, t / "plain");
+    REQUIRE(train(pair, a) == TrainOutcome::Finished);
+    TrainOptions b = quietOptions(unpaired, t / "unpaired");
+    std::set<int> scalesWithTerm, scalesWithoutTerm;
+    b.onEvent = [&](const Json& e) {
+        if (e.stringOr("type", "") != "progress" || e.stringOr("phase", "") != "gan") return;
+        const bool term = e.contains("loss_g_adv_unpaired") && std::isfinite(e.at("loss_g_adv_unpaired").asNumber());
+        (term ? scalesWithTerm : scalesWithoutTerm).insert(e.at("scale").asInt());
+    };
+    REQUIRE(train(pair, b) == TrainOutcome::Finished);
+    REQUIRE(scalesWithTerm == std::set<int>{1});
+    REQUIRE(scalesWithoutTerm == std::set<int>{0});
+    requireOnlyScaleOneDiffers(t / "plain", t / "unpaired");
+    GanConfig negative = tinyConfig();
+    negative.applyJson(Json::parse("{\"unpaired_layout_weight\": -1}"));
+    REQUIRE_THROWS_WITH(negative.validate(), "unpaired_layout_weight");
 }
 
 TEST_CASE(Bf16TrainingRunsTheScalesFrom128PxInBf16AndSaysSo) {
