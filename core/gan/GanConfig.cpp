@@ -110,6 +110,7 @@ void GanConfig::validate() const {
     if (lesionPasteProbability < 0 || lesionPasteProbability > 1) fail("lesion_paste_probability must be in [0, 1]");
     if (lesionPieceProbability < 0 || lesionPieceProbability > 1) fail("lesion_piece_probability must be in [0, 1]");
     if (!(unpairedLayoutWeight >= 0) || unpairedLayoutWeight > 100) fail("unpaired_layout_weight must be in [0, 100]");
+    if (!(realInputProbability >= 0) || realInputProbability > 1) fail("real_input_probability must be in [0, 1]");
     if (checkpointEvery < 1) fail("checkpoint_every must be positive");
     if (!iterationFactors.empty() && iterationFactors.size() != sizes.size()) fail("iteration_factors needs one entry per scale");
     for (double f : iterationFactors)
@@ -163,6 +164,7 @@ Json GanConfig::toJson() const {
     j.set("weight_adversarial", weightAdversarial);
     if (!adversarialFactors.empty()) j.set("adversarial_factors", Json::arrayOf(adversarialFactors));
     j.set("unpaired_layout_weight", unpairedLayoutWeight);
+    j.set("real_input_probability", realInputProbability);
     j.set("weight_wppl", weightWppl);
     j.set("weight_msssim", weightMsssim);
     j.set("weight_vgg", weightVgg);
@@ -253,6 +255,7 @@ void GanConfig::applyJson(const Json& j) {
             else if (key == "lesion_paste_probability") lesionPasteProbability = v.asNumber();
             else if (key == "lesion_piece_probability") lesionPieceProbability = v.asNumber();
             else if (key == "unpaired_layout_weight") unpairedLayoutWeight = v.asNumber();
+            else if (key == "real_input_probability") realInputProbability = v.asNumber();
             else if (key == "rc_background") rcBackground = v.asNumber();
             else if (key == "rc_lung") rcLung = v.asNumber();
             else if (key == "rc_infection") rcInfection = v.asNumber();

@@ -75,6 +75,12 @@ struct GanConfig {
     // slice has it; a layout without an image has only the discriminator to say that lung has
     // vessels, which is what a mask from another slice needs (docs/cosingan.md measures it).
     double unpairedLayoutWeight = 0.0;
+    // The fraction of iterations at scales above the first whose input is the augmented slice itself
+    // at the previous scale's size (upsampled), instead of the frozen coarser scales' picture of its
+    // mask (0 = never). With the real picture as input, a scale learns to carry the detail it is given
+    // (SinGAN's reconstruction input) instead of drawing everything from the mask's shape; those
+    // iterations also skip the coarser cascade.
+    double realInputProbability = 0.0;
     std::array<double, 3> classWeights{0.1, 0.5, 1.0};
     std::string vggWeights;   // user-supplied VGG19 features file; empty = MS-FVL off (said everywhere)
     std::string unetWeights;  // a trained feature U-Net; empty = train one on the slice

@@ -405,8 +405,11 @@ bool Trainer::trainStage(int s, int stage) {
         auto real = resizeImage(imgTop, size);
         auto lab = resizeLabels(labTop, size);
         auto cond = encodeCondition(lab, false, 0, 0, 0);
-        torch::Tensor prev = s == 0 ? torch::zeros_like(cond)
-                                    : upsampleImage(cascade_->run(labTop, s, c.rcWhileTraining, c.rcWhileTraining), size);
+        // Drawn only when asked, so that models without the option repeat their random streams.
+        const bool realInput = s > 0 && c.realInputProbability > 0 && torch::rand({1}).item<double>() < c.realInputProbability;
+        torch::Tensor prev = s == 0       ? torch::zeros_like(cond)
+                             : realInput ? upsampleImage(resizeImage(imgTop, c.sizes[static_cast<std::size_t>(s - 1)]), size)
+                                         : upsampleImage(cascade_->run(labTop, s, c.rcWhileTraining, c.rcWhileTraining), size);
         if (stage == 2) {
             torch::NoGradGuard ng;
             nets.stage1->eval();

@@ -832,6 +832,42 @@ TEST_CASE(UnpairedLayoutsReachTheGeneratorOnlyWhereTheScaleHasADiscriminator) {
     REQUIRE_THROWS_WITH(negative.validate(), "unpaired_layout_weight");
 }
 
+TEST_CASE(RealInputTrainsAScaleFromTheSliceItselfNotFromTheCoarserScales) {
+    // With every iteration's input the slice itself, scale 1 no longer depends on what scale 0 learnt:
+    // two models whose scale 0 trained differently get the same scale 1, bit for bit. Without the
+    // option scale 1 learns from scale 0's pictures and differs. (Neither scale inherits the other's
+    // weights here: different depths.)
+    TrainingPair pair = realPair(48);
+    TempDir t;
+    GanConfig base = tinyConfig();
+    base.generatorDowns = {5, 4};
+    base.discriminatorLayers = {2, 3};
+    base.realInputProbability = 1.0;
+    REQUIRE(base.toJson().at("real_input_probability").asNumber() == 1.0);
+    GanConfig longer = base;
+    longer.iterationFactors = {2.0, 1.0};
+    auto trainInto = [&](const GanConfig& c, const std::string& dir) {
+        TrainOptions o = quietOptions(c, t / dir);
+        REQUIRE(train(pair, o) == TrainOutcome::Finished);
+    };
+    trainInto(base, "real");
+    trainInto(longer, "real-longer");
+    GanConfig cascaded = base, cascadedLonger = longer;
+    cascaded.realInputProbability = cascadedLonger.realInputProbability = 0.0;
+    trainInto(cascaded, "cascade");
+    trainInto(cascadedLonger, "cascade-longer");
+    for (int stage = 1; stage <= 2; ++stage) {
+        REQUIRE(bytes(t / "real/" + store::scaleFile(0, stage)) != bytes(t / "real-longer/" + store::scaleFile(0, stage)));
+        REQUIRE(bytes(t / "real/" + store::scaleFile(1, stage)) == bytes(t / "real-longer/" + store::scaleFile(1, stage)));
+        REQUIRE(bytes(t / "cascade/" + store::scaleFile(1, stage)) != bytes(t / "cascade-longer/" + store::scaleFile(1, stage)));
+    }
+    // Scale 0 has no coarser input: the option leaves it alone.
+    for (int stage = 1; stage <= 2; ++stage) REQUIRE(bytes(t / "real/" + store::scaleFile(0, stage)) == bytes(t / "cascade/" + store::scaleFile(0, stage)));
+    GanConfig outOfRange = tinyConfig();
+    outOfRange.applyJson(Json::parse("{\"real_input_probability\": 1.5}"));
+    REQUIRE_THROWS_WITH(outOfRange.validate(), "real_input_probability");
+}
+
 TEST_CASE(Bf16TrainingRunsTheScalesFrom128PxInBf16AndSaysSo) {
     // A 64 + 128 px model: bf16 asked for (any CPU can run it, AMX or not), fp32 and auto, each named.
     TrainingPair pair = realPair(128);
