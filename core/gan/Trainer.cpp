@@ -425,9 +425,9 @@ bool Trainer::trainStage(int s, int stage) {
             fake = applyGenerator(g, cond, prev, c.residual);
         }
         fake = fake.to(torch::kFloat32);
-        auto discriminate = [&](const torch::Tensor& image) {
+        auto discriminate = [&](const torch::Tensor& condition, const torch::Tensor& image) {
             CpuBf16Autocast autocast(bf16);
-            return d->forward(torch::cat({cond, image}, 1)).to(torch::kFloat32);
+            return d->forward(torch::cat({condition, image}, 1)).to(torch::kFloat32);
         };
 
         // Discriminator step; none where the adversarial term is off at this scale (it could not
@@ -450,18 +450,14 @@ bool Trainer::trainStage(int s, int stage) {
             CpuBf16Autocast autocast(bf16);
             fakeU = applyGenerator(g, condU, prevU, c.residual).to(torch::kFloat32);
         }
-        auto discriminateUnpaired = [&](const torch::Tensor& image) {
-            CpuBf16Autocast autocast(bf16);
-            return d->forward(torch::cat({condU, image}, 1)).to(torch::kFloat32);
-        };
         torch::Tensor lossD, adv, advU;
         if (adversarial) {
             setRequiresGrad(*d, true);
             optD.zero_grad();
-            lossD = 0.5 * (bceWithLogits(discriminate(real), 1.0f) + bceWithLogits(discriminate(fake.detach()), 0.0f));
+            lossD = 0.5 * (bceWithLogits(discriminate(cond, real), 1.0f) + bceWithLogits(discriminate(cond, fake.detach()), 0.0f));
             // The deformed slice is the discriminator's real example of such a layout, so it has to
             // judge the picture, not tell the layouts apart; the generator never sees that image.
-            if (unpaired) lossD = 0.5 * (lossD + 0.5 * (bceWithLogits(discriminateUnpaired(realU), 1.0f) + bceWithLogits(discriminateUnpaired(fakeU.detach()), 0.0f)));
+            if (unpaired) lossD = 0.5 * (lossD + 0.5 * (bceWithLogits(discriminate(condU, realU), 1.0f) + bceWithLogits(discriminate(condU, fakeU.detach()), 0.0f)));
             lossD.backward();
             optD.step();
         }
@@ -469,8 +465,8 @@ bool Trainer::trainStage(int s, int stage) {
         // Generator step with the discriminator frozen.
         setRequiresGrad(*d, false);
         optG.zero_grad();
-        if (adversarial) adv = bceWithLogits(discriminate(fake), 1.0f);
-        if (unpaired) advU = bceWithLogits(discriminateUnpaired(fakeU), 1.0f);
+        if (adversarial) adv = bceWithLogits(discriminate(cond, fake), 1.0f);
+        if (unpaired) advU = bceWithLogits(discriminate(condU, fakeU), 1.0f);
         auto lw = wppl(fake, real, classWeightMap(lab, c.classWeights));
         auto ls = 1 - msssim(fake, real);
         torch::Tensor lv = vgg_ ? vggFeatureLoss(vgg_, fake, real) : torch::zeros({}, fake.options());
